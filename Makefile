@@ -1,0 +1,40 @@
+# Argon: the one top-level entry point. See README.md.
+TOP := $(abspath .)
+BUILD := $(TOP)/build
+PYTEST ?= /usr/bin/python3 -m pytest
+
+.PHONY: all hypervisor iso run test unit-test system-test dom0-tools bench deps clean
+
+all: hypervisor dom0-tools
+
+hypervisor:
+	$(MAKE) -C hypervisor O=$(BUILD)/hypervisor
+
+iso: hypervisor
+	scripts/mkiso --out $(BUILD)/argon.iso --hv-cmdline "$(HV_CMDLINE)"
+
+deps:
+	@scripts/install-deps
+
+# Boot the demo: Argon alone for now, serial console on this terminal. Ctrl-A X leaves QEMU.
+run: deps
+	$(MAKE) iso
+	scripts/run-qemu $(BUILD)/argon.iso --timeout 0
+
+dom0-tools:
+	$(MAKE) -C dom0-tools
+
+test: unit-test system-test
+
+unit-test:
+	$(MAKE) -C tests/unit O=$(BUILD)/unit
+	$(MAKE) -C dom0-tools test
+
+system-test: hypervisor
+	$(PYTEST) -q tests/system
+
+bench:
+	$(MAKE) -C dom0-tools bench
+
+clean:
+	rm -rf $(BUILD)
