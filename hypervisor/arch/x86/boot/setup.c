@@ -1,0 +1,177 @@
+/* The boot CPU's path from the assembly entry to a running hypervisor. */
+#include <argon/acpi.h>
+#include <argon/arch.h>
+#include <argon/cmdline.h>
+#include <argon/console.h>
+#include <argon/lib.h>
+#include <argon/mm.h>
+#include <argon/multiboot2.h>
+#include <argon/selftest.h>
+#include <argon/shutdown.h>
+#include <argon/time.h>
+#include <asm/apic.h>
+#include <asm/cpu.h>
+#include <asm/io.h>
+#include <asm/mm.h>
+#include <asm/page.h>
+#include <asm/percpu.h>
+
+void start_argon(paddr_t mbi_pa);
+void serial_init(void);
+
+extern char boot_stack[], boot_stack_top[];
+
+char argon_cmdline[1024];
+static struct mb2_info boot_info;
+static struct acpi_info acpi;
+
+void *arch_mfn_to_virt(mfn_t m)
+{
+	return phys_to_virt(mfn_to_paddr(m));
+}
+
+unsigned int arch_cpu_id(void)
+{
+	return this_cpu()->cpu_id;
+}
+
+unsigned long arch_irq_save(void)
+{
+	return local_irq_save();
+}
+
+void arch_irq_restore(unsigned long flags)
+{
+	local_irq_restore(flags);
+}
+
+void arch_halt_forever(void)
+{
+	for (;;) {
+		__asm__ __volatile__("cli; hlt");
+	}
+}
+
+void arch_test_exit(unsigned int status)
+{
+	/* QEMU's isa-debug-exit at port 0xf4 exits with (value << 1) | 1; see scripts/run-qemu. */
+	outl_debug_exit(0x10 + status);
+}
+
+static void report_mbi(const char *problem)
+{
+	log_err("boot information rejected: %s\n", problem);
+}
+
+static void report_option(const char *option, const char *problem)
+{
+	log_warn("command line: \"%s\": %s\n", option, problem);
+}
+
+static void report_acpi(const char *problem)
+{
+	log_warn("ACPI: %s\n", problem);
+}
+
+static const void *acpi_map(paddr_t pa, uint64_t len)
+{
+	return directmap_covers(pa, len) ? phys_to_virt(pa) : NULL;
+}
+
+static void acpi_init(void)
+{
+	unsigned int i;
+	char list[ACPI_MAX_TABLES * 5 + 1] = "";
+
+	if (!boot_info.rsdp) {
+		log_warn("ACPI: the boot loader passed no RSDP; running without ACPI tables\n");
+		return;
+	}
+	if (acpi_parse(boot_info.rsdp, boot_info.rsdp_len, acpi_map, &acpi, report_acpi)) {
+		return;
+	}
+	for (i = 0; i < acpi.nr_tables; i++) {
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), " %s", acpi.signatures[i]);
+	}
+	log_info("ACPI: revision %u, OEM \"%s\", tables:%s\n", acpi.revision, acpi.oem_id, list);
+	if (!acpi.has_madt) {
+		log_warn("ACPI: no MADT; assuming one CPU\n");
+		return;
+	}
+	log_info("ACPI: MADT: %u CPU(s), local APIC at %#x%s\n", acpi.madt.nr_cpus,
+		 acpi.madt.lapic_addr, acpi.madt.pcat_compat ? ", dual 8259 PICs" : "");
+	for (i = 0; i < acpi.madt.nr_cpus; i++) {
+		log_info("ACPI:   CPU %u: APIC ID %u%s\n", i, acpi.madt.cpus[i].apic_id,
+			 acpi.madt.cpus[i].enabled ? "" : " (online-capable)");
+	}
+	for (i = 0; i < acpi.madt.nr_ioapics; i++) {
+		log_info("ACPI:   IO-APIC ID %u at %#x, GSI base %u\n", acpi.madt.ioapics[i].id,
+			 acpi.madt.ioapics[i].addr, acpi.madt.ioapics[i].gsi_base);
+	}
+	for (i = 0; i < acpi.madt.nr_overrides; i++) {
+		log_info("ACPI:   IRQ %u -> GSI %u (flags %#x)\n", acpi.madt.overrides[i].source_irq,
+			 acpi.madt.overrides[i].gsi, acpi.madt.overrides[i].flags);
+	}
+}
+
+static void enable_protections(void)
+{
+	uint64_t cr4 = read_cr4();
+
+	/* SMEP now; SMAP waits for the guest-copy helpers that bracket user accesses (PV issue). */
+	if (boot_cpu.smep) {
+		cr4 |= X86_CR4_SMEP;
+	}
+	write_cr4(cr4);
+}
+
+void start_argon(paddr_t mbi_pa)
+{
+	int rc;
+
+	percpu_init(0, (uint64_t)boot_stack, (uint64_t)boot_stack_top);
+	idt_init();
+	serial_init();
+	cpu_identify();
+
+	rc = mb2_parse(phys_to_virt(mbi_pa), &boot_info, report_mbi);
+	if (rc) {
+		panic("cannot continue without valid boot information (error %d)", rc);
+	}
+	if (boot_info.cmdline) {
+		strlcpy(argon_cmdline, boot_info.cmdline, sizeof(argon_cmdline));
+	}
+	cmdline_parse(argon_cmdline, __param_start, __param_end, report_option);
+	serial_init();	/* again, now that com1= is known */
+	console_setup();
+
+	log_info("Argon %s (x86_64), compiled with gcc %s\n", ARGON_VERSION, __VERSION__);
+	log_info("Command line: %s\n", argon_cmdline);
+	log_info("Boot loader: %s, %u module(s)\n",
+		 boot_info.loader_name ? boot_info.loader_name : "unknown", boot_info.nr_modules);
+	for (rc = 0; rc < (int)boot_info.nr_modules; rc++) {
+		log_info("  module %d: %#llx-%#llx \"%s\"\n", rc,
+			 (unsigned long long)boot_info.modules[rc].start,
+			 (unsigned long long)boot_info.modules[rc].end, boot_info.modules[rc].cmdline);
+	}
+	log_info("CPU: %s \"%s\"%s%s%s%s\n", boot_cpu.vendor, boot_cpu.brand,
+		 boot_cpu.x2apic ? " x2apic" : "", boot_cpu.page1gb ? " pdpe1gb" : "",
+		 boot_cpu.smep ? " smep" : "", boot_cpu.smap ? " smap" : "");
+
+	log_info("Memory map from the boot loader:\n");
+	memory_init(&boot_info, mbi_pa);
+	enable_protections();
+	acpi_init();
+	time_init();
+	apic_init();
+	local_irq_enable();
+
+	log_info("Argon ready (%lld ms after reset)\n", (long long)(NOW() / 1000000));
+	selftests_run();
+	if (test_exit_enabled()) {
+		machine_halt(0);
+	}
+	for (;;) {
+		safe_halt();
+	}
+}

@@ -1,0 +1,135 @@
+/*
+ * Descriptor tables: the per-CPU GDT page (at the selectors the PV ABI reserves), the TSS with
+ * separate IST stacks for NMI, double fault and machine check, and the IDT shared by all CPUs.
+ */
+#include <argon/lib.h>
+#include <asm/cpu.h>
+#include <asm/percpu.h>
+#include <asm/regs.h>
+
+struct percpu percpu_areas[NR_CPUS] __aligned(4096);
+
+struct idt_entry {
+	uint16_t offset_lo;
+	uint16_t selector;
+	uint8_t ist;
+	uint8_t type_attr;
+	uint16_t offset_mid;
+	uint32_t offset_hi;
+	uint32_t zero;
+} __packed;
+
+static struct idt_entry idt[256] __aligned(16);
+extern const uint64_t idt_stub_table[256];
+
+struct desc_ptr {
+	uint16_t limit;
+	uint64_t base;
+} __packed;
+
+/* Code/data descriptors (SDM vol. 3, section 3.4.5): flat, with the accessed bit preset. */
+#define DESC_CODE64_DPL0 0x00af9b000000ffffULL
+#define DESC_DATA_DPL0 0x00cf93000000ffffULL
+#define DESC_CODE32_DPL3 0x00cffb000000ffffULL
+#define DESC_DATA_DPL3 0x00cff3000000ffffULL
+#define DESC_CODE64_DPL3 0x00affb000000ffffULL
+
+#define GDT_SLOT(sel) (((sel) - FIRST_RESERVED_GDT_BYTE) >> 3)
+
+static void set_tss_desc(uint64_t *slot, const struct tss64 *tss)
+{
+	uint64_t base = (uint64_t)tss, limit = sizeof(*tss) - 1;
+
+	/* A 16-byte system descriptor of type 9, available 64-bit TSS (SDM vol. 3, 8.2.3). */
+	slot[0] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ULL << 40) |
+		  (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
+	slot[1] = base >> 32;
+}
+
+void percpu_init(unsigned int cpu, uint64_t stack_bottom, uint64_t stack_top)
+{
+	struct percpu *pc = &percpu_areas[cpu];
+	struct desc_ptr gdtr;
+	int i;
+
+	pc->self = pc;
+	pc->cpu_id = cpu;
+	pc->stack_bottom = stack_bottom;
+	pc->stack_top = stack_top;
+	timer_queue_init(&pc->timers, pc->timer_heap, NR_TIMERS_PER_CPU);
+
+	memset(pc->gdt_page, 0, sizeof(pc->gdt_page));
+	pc->gdt_page[GDT_SLOT(HYPERVISOR_CS)] = DESC_CODE64_DPL0;
+	pc->gdt_page[GDT_SLOT(HYPERVISOR_DS)] = DESC_DATA_DPL0;
+	pc->gdt_page[GDT_SLOT(FLAT_RING3_CS32)] = DESC_CODE32_DPL3;
+	pc->gdt_page[GDT_SLOT(FLAT_RING3_DS32)] = DESC_DATA_DPL3;
+	pc->gdt_page[GDT_SLOT(FLAT_RING3_CS64)] = DESC_CODE64_DPL3;
+	set_tss_desc(&pc->gdt_page[GDT_SLOT(TSS_SELECTOR)], &pc->tss);
+
+	memset(&pc->tss, 0, sizeof(pc->tss));
+	pc->tss.rsp0 = stack_top;
+	for (i = 0; i < NR_IST_STACKS; i++) {
+		pc->tss.ist[i] = (uint64_t)pc->ist_stacks[i] + IST_STACK_SIZE;
+	}
+	/* No I/O bitmap: every port access from a less privileged ring faults. */
+	pc->tss.iomap_base = sizeof(pc->tss);
+
+	/*
+	 * The GDT base is placed so Argon's page lands at selector 0xe000; the pages below belong to
+	 * guest GDT frames and are mapped in by PV support. Only reserved selectors are loaded here.
+	 */
+	gdtr.base = (uint64_t)pc->gdt_page - FIRST_RESERVED_GDT_BYTE;
+	gdtr.limit = FIRST_RESERVED_GDT_BYTE + sizeof(pc->gdt_page) - 1;
+	__asm__ __volatile__("lgdt %0" : : "m"(gdtr));
+	__asm__ __volatile__(
+		"pushq %[cs]\n\t"
+		"leaq 1f(%%rip), %%rax\n\t"
+		"pushq %%rax\n\t"
+		"lretq\n"
+		"1:\n\t"
+		"movl %[ds], %%eax\n\t"
+		"movl %%eax, %%ds\n\t"
+		"movl %%eax, %%es\n\t"
+		"movl %%eax, %%ss\n\t"
+		"xorl %%eax, %%eax\n\t"
+		"movl %%eax, %%fs\n\t"
+		"movl %%eax, %%gs\n\t"
+		: : [cs] "i"(HYPERVISOR_CS), [ds] "i"(HYPERVISOR_DS) : "rax", "memory");
+	__asm__ __volatile__("ltr %w0" : : "r"(TSS_SELECTOR));
+	/* Loading GS cleared the base; point it at this CPU's area for this_cpu(). */
+	wrmsr(MSR_GS_BASE, (uint64_t)pc);
+}
+
+static void set_gate(unsigned int vec, uint64_t handler, unsigned int ist)
+{
+	struct idt_entry *e = &idt[vec];
+
+	e->offset_lo = handler & 0xffff;
+	e->selector = HYPERVISOR_CS;
+	e->ist = (uint8_t)ist;
+	e->type_attr = 0x8e;	/* present, DPL 0, 64-bit interrupt gate */
+	e->offset_mid = (handler >> 16) & 0xffff;
+	e->offset_hi = (uint32_t)(handler >> 32);
+	e->zero = 0;
+}
+
+void idt_init(void)
+{
+	static bool built;
+	struct desc_ptr idtr;
+	unsigned int v;
+
+	if (!built) {
+		for (v = 0; v < 256; v++) {
+			set_gate(v, idt_stub_table[v], 0);
+		}
+		/* These must run on a known-good stack whatever state the current one is in. */
+		set_gate(X86_EXC_NMI, idt_stub_table[X86_EXC_NMI], IST_NMI);
+		set_gate(X86_EXC_DF, idt_stub_table[X86_EXC_DF], IST_DF);
+		set_gate(X86_EXC_MC, idt_stub_table[X86_EXC_MC], IST_MC);
+		built = true;
+	}
+	idtr.base = (uint64_t)idt;
+	idtr.limit = sizeof(idt) - 1;
+	__asm__ __volatile__("lidt %0" : : "m"(idtr));
+}

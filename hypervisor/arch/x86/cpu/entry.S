@@ -1,0 +1,75 @@
+/*
+ * Exception and interrupt entry: one small stub per vector pushes a uniform frame (a zero where the
+ * CPU pushes no error code, then the vector), saves the general registers as struct cpu_regs and
+ * calls do_trap(). Only hypervisor context exists so far, so there is no GS swap.
+ */
+#include <asm/layout.h>
+
+/* Vectors for which the CPU pushes an error code (SDM vol. 3, table 6-1). */
+#define HAS_ERROR_CODE(v) ((v) == 8 || (v) == 10 || (v) == 11 || (v) == 12 || (v) == 13 || \
+			   (v) == 14 || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
+
+	.text
+	.balign 16
+common_entry:
+	push	%rdi
+	push	%rsi
+	push	%rdx
+	push	%rcx
+	push	%rax
+	push	%r8
+	push	%r9
+	push	%r10
+	push	%r11
+	push	%rbx
+	push	%rbp
+	push	%r12
+	push	%r13
+	push	%r14
+	push	%r15
+	cld
+	mov	%rsp, %rdi
+	call	do_trap
+	pop	%r15
+	pop	%r14
+	pop	%r13
+	pop	%r12
+	pop	%rbp
+	pop	%rbx
+	pop	%r11
+	pop	%r10
+	pop	%r9
+	pop	%r8
+	pop	%rax
+	pop	%rcx
+	pop	%rdx
+	pop	%rsi
+	pop	%rdi
+	add	$16, %rsp			/* vector and error code */
+	iretq
+
+	/* The table of stub addresses is filled as the stubs are emitted below. */
+	.section .rodata.idt_stubs, "a"
+	.balign 8
+	.globl idt_stub_table
+idt_stub_table:
+
+	.text
+	.balign 16
+	.globl idt_stubs_start
+idt_stubs_start:
+	.set vec, 0
+	.rept 256
+	.balign 16
+1:
+	.if !HAS_ERROR_CODE(vec)
+	pushq	$0
+	.endif
+	pushq	$vec
+	jmp	common_entry
+	.pushsection .rodata.idt_stubs, "a"
+	.quad	1b
+	.popsection
+	.set vec, vec + 1
+	.endr
+

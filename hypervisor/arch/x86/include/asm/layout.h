@@ -1,0 +1,50 @@
+/*
+ * Argon's virtual address map. Everything Argon maps lives in the window the Xen x86-64 PV ABI
+ * reserves for the hypervisor, 0xffff800000000000-0xffff87ffffffffff (L4 slots 256-271), so the
+ * same L4 slots can be shared into every PV guest's page tables. Usable from C and assembly.
+ */
+#ifndef ASM_LAYOUT_H
+#define ASM_LAYOUT_H
+
+#ifdef __ASSEMBLER__
+#define _AC(x, s) x
+#else
+#define _AC(x, s) x##s
+#endif
+
+#define HYPERVISOR_VIRT_START _AC(0xffff800000000000, UL)
+#define HYPERVISOR_VIRT_END _AC(0xffff880000000000, UL)
+
+/* Slot 256: the read-only machine-to-phys table PV guests read (ABI address). */
+#define RO_MPT_VIRT_START _AC(0xffff800000000000, UL)
+#define RO_MPT_VIRT_END _AC(0xffff804000000000, UL)
+/* Slot 257: reserved for a linear page-table mapping. */
+#define LINEAR_PT_VIRT_START _AC(0xffff808000000000, UL)
+/* Slot 258: the frame table (struct page_info per MFN); 512 GiB covers 64 TiB of RAM. */
+#define FRAMETABLE_VIRT_START _AC(0xffff810000000000, UL)
+#define FRAMETABLE_VIRT_END _AC(0xffff818000000000, UL)
+/* Slot 259: uncached mappings of device registers (local APIC, IO-APIC, HPET). */
+#define IOREMAP_VIRT_START _AC(0xffff818000000000, UL)
+#define IOREMAP_VIRT_END _AC(0xffff820000000000, UL)
+/* Slot 260: the hypervisor image; virtual = ARGON_VIRT_START + physical. */
+#define ARGON_VIRT_START _AC(0xffff820000000000, UL)
+/* Slots 262-271: the direct map of machine memory (5 TiB). */
+#define DIRECTMAP_VIRT_START _AC(0xffff830000000000, UL)
+#define DIRECTMAP_VIRT_END _AC(0xffff880000000000, UL)
+
+/* Where the boot loader puts the image (physical), 2 MiB aligned. */
+#define ARGON_LOAD_PHYS _AC(0x200000, UL)
+
+/* Selectors: Argon's descriptors sit in the GDT page the PV ABI reserves (from 0xe000). */
+#define HYPERVISOR_CS _AC(0xe008, )
+#define HYPERVISOR_DS _AC(0xe010, )
+#define FLAT_RING3_CS32 _AC(0xe023, )
+#define FLAT_RING3_DS32 _AC(0xe02b, )
+#define FLAT_RING3_CS64 _AC(0xe033, )
+#define TSS_SELECTOR _AC(0xe040, )
+#define FIRST_RESERVED_GDT_BYTE _AC(0xe000, )
+
+#define STACK_SIZE _AC(0x8000, )
+#define IST_STACK_SIZE _AC(0x2000, )
+
+#endif

@@ -1,0 +1,154 @@
+/*
+ * x86 self-tests: each fault test provokes one exception in hypervisor context, which must end in
+ * a full register dump and a panic; the others check the NMI path and the APIC timer's rate.
+ */
+#include <argon/arch.h>
+#include <argon/console.h>
+#include <argon/selftest.h>
+#include <argon/time.h>
+#include <asm/apic.h>
+#include <asm/cpu.h>
+#include <asm/page.h>
+#include <asm/percpu.h>
+#include <asm/regs.h>
+#include <asm/traps.h>
+
+static void __attribute__((noinline)) selftest_pf(void)
+{
+	/* An address in the hypervisor window that nothing maps. */
+	volatile uint64_t *p = (volatile uint64_t *)(LINEAR_PT_VIRT_START + 0x1230);
+
+	*p = 0xdead;
+}
+SELFTEST("pf", "write to an unmapped hypervisor address: #PF, dump, panic", selftest_pf);
+
+static void __attribute__((noinline)) selftest_ud(void)
+{
+	__asm__ __volatile__("ud2");
+}
+SELFTEST("ud", "execute ud2: #UD, dump, panic", selftest_ud);
+
+static void __attribute__((noinline)) selftest_de(void)
+{
+	__asm__ __volatile__("xor %%ecx, %%ecx; div %%ecx" : : "a"(1), "d"(0) : "rcx");
+}
+SELFTEST("de", "divide by zero: #DE, dump, panic", selftest_de);
+
+static void __attribute__((noinline)) selftest_gp(void)
+{
+	/* A non-canonical address faults with #GP, not #PF. */
+	volatile uint64_t *p = (volatile uint64_t *)0x8000000000000000ULL;
+
+	(void)*p;
+}
+SELFTEST("gp", "read a non-canonical address: #GP, dump, panic", selftest_gp);
+
+static void __attribute__((noinline)) selftest_wx(void)
+{
+	/* Text is mapped read-only (W^X): writing to it must fault. */
+	volatile uint8_t *p = (volatile uint8_t *)(uintptr_t)selftest_wx;
+
+	*p = 0xc3;
+}
+SELFTEST("wx", "write to hypervisor text: #PF (protection), dump, panic", selftest_wx);
+
+static uint8_t data_ret[16] = { 0xc3 };
+
+static void __attribute__((noinline)) selftest_nx(void)
+{
+	/* Data is mapped no-execute: jumping into it must fault on the instruction fetch. */
+	void (*fn)(void) = (void (*)(void))(uintptr_t)data_ret;
+
+	fn();
+}
+SELFTEST("nx", "execute hypervisor data: #PF (instruction fetch), dump, panic", selftest_nx);
+
+static volatile unsigned int recurse_limit = ~0U;
+
+static unsigned int __attribute__((noinline)) recurse(unsigned int n)
+{
+	volatile uint8_t pad[512];
+
+	pad[0] = (uint8_t)n;
+	if (n == recurse_limit) {
+		return 0;
+	}
+	return recurse(n + 1) + pad[0];
+}
+
+static void __attribute__((noinline)) selftest_df(void)
+{
+	/*
+	 * Overflow the stack into its unmapped guard page: the #PF cannot be delivered on the dead
+	 * stack, so the CPU raises #DF, which runs on its own IST stack.
+	 */
+	recurse(0);
+}
+SELFTEST("df", "stack overflow into the guard page: #DF on the IST stack, dump, panic", selftest_df);
+
+static volatile uint64_t nmi_seen_rsp;
+
+static void nmi_hook(struct cpu_regs *regs)
+{
+	uint64_t here = (uint64_t)__builtin_frame_address(0);
+
+	nmi_seen_rsp = here;
+}
+
+static void selftest_nmi(void)
+{
+	struct percpu *pc = this_cpu();
+	uint64_t before = pc->nmi_count, ist = (uint64_t)pc->ist_stacks[IST_NMI - 1];
+	s_time_t until = NOW() + MILLISECS(100);
+
+	set_nmi_hook(nmi_hook);
+	apic_send_self(APIC_DM_NMI | APIC_DEST_SELF);
+	while (pc->nmi_count == before && NOW() < until) {
+		cpu_relax();
+	}
+	set_nmi_hook(NULL);
+	selftest_result("nmi", pc->nmi_count == before + 1, "%llu NMI(s) handled",
+			(unsigned long long)(pc->nmi_count - before));
+	selftest_result("nmi", nmi_seen_rsp >= ist && nmi_seen_rsp < ist + IST_STACK_SIZE,
+			"handler ran on the NMI IST stack (frame at %#llx)",
+			(unsigned long long)nmi_seen_rsp);
+}
+SELFTEST("nmi", "self-NMI through the APIC is handled on its IST stack and returns", selftest_nmi);
+
+static volatile unsigned int apic_ticks;
+
+static void count_tick(struct cpu_regs *regs)
+{
+	apic_ticks++;
+	apic_eoi();
+}
+
+static void selftest_apic(void)
+{
+	const unsigned int hz = 100;
+	uint64_t t0, t1, elapsed_us;
+	unsigned int n;
+
+	/* Take the timer vector over: the APIC timer in periodic mode at 100 Hz for 1 s of TSC time. */
+	set_irq_handler(APIC_TIMER_VECTOR, count_tick);
+	apic_ticks = 0;
+	apic_write(APIC_LVT_TIMER, APIC_TIMER_PERIODIC | APIC_TIMER_VECTOR);
+	apic_write(APIC_TIMER_INITIAL, (uint32_t)(apic_timer_hz / hz));
+	t0 = rdtsc();
+	local_irq_enable();
+	while (rdtsc() - t0 < tsc_hz) {
+		cpu_relax();
+	}
+	local_irq_disable();
+	n = apic_ticks;
+	t1 = rdtsc();
+	apic_write(APIC_TIMER_INITIAL, 0);
+	apic_init_timer_oneshot();
+	elapsed_us = (t1 - t0) * 1000000 / tsc_hz;
+	log_info("selftest: apic: %u ticks in %llu us of TSC time\n", n,
+		 (unsigned long long)elapsed_us);
+	selftest_result("apic", n >= hz - hz / 20 && n <= hz + hz / 20,
+			"APIC timer periodic at %u Hz: %u ticks in 1 s (expected %u +-5%%)", hz, n, hz);
+	local_irq_enable();
+}
+SELFTEST("apic", "APIC timer in periodic mode ticks at the calibrated rate", selftest_apic);

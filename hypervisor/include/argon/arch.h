@@ -1,0 +1,44 @@
+/*
+ * The contract between generic code and an architecture: generic code (common/) calls only these
+ * and the headers under include/argon/; each architecture implements them once.
+ */
+#ifndef ARGON_ARCH_H
+#define ARGON_ARCH_H
+
+#include <argon/compiler.h>
+#include <argon/timer.h>
+#include <argon/types.h>
+
+/** Write @n bytes to the hypervisor's serial console (polled, usable from any context). */
+void arch_console_write(const char *s, size_t n);
+
+/** Nanoseconds since boot; 0 until the clock is calibrated. */
+s_time_t arch_now(void);
+
+/** The hypervisor's address of machine frame @m (through the direct map). */
+void *arch_mfn_to_virt(mfn_t m);
+
+/** The index of the CPU this runs on (0 for the boot CPU). */
+unsigned int arch_cpu_id(void);
+
+/** Stop this CPU for good with interrupts off. */
+__noreturn void arch_halt_forever(void);
+
+/** Report @status to the test harness (QEMU's debug-exit device); returns only if that fails. */
+void arch_test_exit(unsigned int status);
+
+/** Print the frame-pointer call chain of the caller. */
+void arch_backtrace_here(void);
+
+/** The timer queue of the CPU this runs on. */
+struct timer_queue *arch_this_timer_queue(void);
+
+/** Program this CPU's timer interrupt for @deadline (system time), or stop it for STIME_MAX. */
+void arch_timer_program(s_time_t deadline);
+
+/** Disable interrupts on this CPU and return the previous state for arch_irq_restore(). */
+unsigned long arch_irq_save(void);
+/** Restore the interrupt state saved by arch_irq_save(). */
+void arch_irq_restore(unsigned long flags);
+
+#endif
