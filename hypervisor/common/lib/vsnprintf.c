@@ -51,8 +51,8 @@ static void put_number(struct out *o, uint64_t v, bool neg, unsigned base, int f
 	} else if (flags & F_SIGNED) {
 		sign = (flags & F_PLUS) ? '+' : (flags & F_SPACE) ? ' ' : 0;
 	}
-	if ((flags & F_ALT) && v != 0) {
-		prefix = base == 16 ? ((flags & F_UPPER) ? "0X" : "0x") : base == 8 ? "0" : "";
+	if ((flags & F_ALT) && v != 0 && base == 16) {
+		prefix = (flags & F_UPPER) ? "0X" : "0x";
 	}
 	/* C says a zero value with zero precision prints no digits. */
 	if (!(v == 0 && prec == 0)) {
@@ -66,6 +66,10 @@ static void put_number(struct out *o, uint64_t v, bool neg, unsigned base, int f
 		int used = n + (sign != 0) + (int)strlen(prefix);
 
 		zeros = width > used ? width - used : 0;
+	}
+	/* C says '#' with %o raises the precision just enough for the first digit to be a 0. */
+	if ((flags & F_ALT) && base == 8 && zeros == 0 && (n == 0 || tmp[n - 1] != '0')) {
+		zeros = 1;
 	}
 	width -= n + zeros + (sign != 0) + (int)strlen(prefix);
 	if (!(flags & F_LEFT)) {
