@@ -32,9 +32,11 @@ void logring_write(struct logring *r, const char *s, size_t n)
 		while (nl < s + n && nl[-1] != '\n') {
 			nl++;
 		}
+		/* The skipped bytes still count, so a reader's cursor shows it lost them. */
+		r->head += (uint64_t)(nl - s);
+		r->tail = r->head;
 		n -= (size_t)(nl - s);
 		s = nl;
-		r->tail = r->head;
 	}
 	/* Make room first, while the oldest bytes can still be read to find their line ends. */
 	while (r->head + n - r->tail > r->size) {
