@@ -152,3 +152,15 @@ static void selftest_apic(void)
 	local_irq_enable();
 }
 SELFTEST("apic", "APIC timer in periodic mode ticks at the calibrated rate", selftest_apic);
+
+static void selftest_triple(void)
+{
+	/* With an empty IDT no exception can be delivered: the CPU shuts down (a triple fault). */
+	static const struct __attribute__((__packed__)) {
+		uint16_t limit;
+		uint64_t base;
+	} no_idt = { 0, 0 };
+
+	__asm__ __volatile__("lidt %0; int3" : : "m"(no_idt));
+}
+SELFTEST("triple", "triple fault: the machine resets (the harness sees no status)", selftest_triple);

@@ -72,7 +72,14 @@ static bool on_cpu_stack(const struct percpu *pc, uint64_t p)
 	return false;
 }
 
-static void show_trace(uint64_t rip, uint64_t rbp)
+extern char __image_start[], __text_end[];
+
+static bool is_text(uint64_t p)
+{
+	return p >= (uint64_t)__image_start && p < (uint64_t)__text_end;
+}
+
+static void show_trace(uint64_t rip, uint64_t rsp, uint64_t rbp)
 {
 	const struct percpu *pc = this_cpu();
 	uint64_t last = 0, repeats = 0;
@@ -80,6 +87,16 @@ static void show_trace(uint64_t rip, uint64_t rbp)
 
 	log_err("Call trace:\n");
 	log_err("   [<%016llx>] (faulting instruction)\n", (unsigned long long)rip);
+	/*
+	 * gcc builds leaf functions without a frame even with -fno-omit-frame-pointer, so the frame
+	 * chain skips a leaf's caller; its return address is then on top of the stack. Show it marked
+	 * as a guess, as the stack top may hold anything.
+	 */
+	if (rsp && on_cpu_stack(pc, rsp) && is_text(*(const uint64_t *)rsp) &&
+	    !(on_cpu_stack(pc, rbp) && ((const uint64_t *)rbp)[1] == *(const uint64_t *)rsp)) {
+		log_err("   [<%016llx>] ? (return address on the stack top)\n",
+			(unsigned long long)*(const uint64_t *)rsp);
+	}
 	/* Deep recursion (the usual cause of a stack overflow) is shown once with a count. */
 	for (depth = 0; depth < 4096 && on_cpu_stack(pc, rbp); depth++) {
 		const uint64_t *frame = (const uint64_t *)rbp;
@@ -110,7 +127,7 @@ static void show_trace(uint64_t rip, uint64_t rbp)
 
 void arch_backtrace_here(void)
 {
-	show_trace((uint64_t)__builtin_return_address(0), (uint64_t)__builtin_frame_address(0));
+	show_trace((uint64_t)__builtin_return_address(0), 0, (uint64_t)__builtin_frame_address(0));
 }
 
 void show_registers(const struct cpu_regs *r)
@@ -139,7 +156,7 @@ void show_registers(const struct cpu_regs *r)
 		(unsigned long long)read_cr2());
 	log_err("ds: %04x   es: %04x   fs: %04x   gs: %04x   ss: %04llx   cs: %04llx\n", ds, es, fs,
 		gs, (unsigned long long)r->ss, (unsigned long long)r->cs);
-	show_trace(r->rip, r->rbp);
+	show_trace(r->rip, r->rsp, r->rbp);
 }
 
 static __noreturn void fatal_trap(const struct cpu_regs *regs)
