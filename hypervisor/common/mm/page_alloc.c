@@ -77,9 +77,14 @@ int heap_init(struct heap *h, struct page_info *frames, uint64_t nr_frames)
 
 void heap_reserve_range(struct heap *h, mfn_t start, uint64_t count, uint16_t owner)
 {
-	uint64_t m;
+	uint64_t m, end;
 
-	for (m = mfn_x(start); m < mfn_x(start) + count && m < h->nr_frames; m++) {
+	/* Clip to the table without computing start + count, which may wrap. */
+	if (mfn_x(start) >= h->nr_frames) {
+		return;
+	}
+	end = count < h->nr_frames - mfn_x(start) ? mfn_x(start) + count : h->nr_frames;
+	for (m = mfn_x(start); m < end; m++) {
 		if (page_state(pg(h, m)) == PGC_STATE_FREE || page_state(pg(h, m)) == PGC_STATE_INUSE) {
 			continue;
 		}
@@ -186,8 +191,8 @@ int heap_free(struct heap *h, mfn_t first, unsigned int order)
 {
 	uint64_t mfn = mfn_x(first), i;
 
-	if (order > HEAP_MAX_ORDER || (mfn & ((1ULL << order) - 1)) ||
-	    mfn + (1ULL << order) > h->nr_frames) {
+	if (order > HEAP_MAX_ORDER || (mfn & ((1ULL << order) - 1)) || mfn >= h->nr_frames ||
+	    (1ULL << order) > h->nr_frames - mfn) {
 		return -EINVAL;
 	}
 	for (i = 0; i < (1ULL << order); i++) {
