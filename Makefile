@@ -33,7 +33,8 @@ unit-test:
 system-test: hypervisor
 	$(PYTEST) -q tests/system
 
-bench:
+bench: deps
+	bench/boot_time.py
 	$(MAKE) -C dom0-tools bench
 
 clean:
