@@ -219,7 +219,9 @@ static int append_values(struct parser *ps, const struct xlcfg_setting *prev,
 				return ps->err = -ENOMEM;
 			}
 		}
-		memcpy(items + pv->nitems, v->items, v->nitems * sizeof(*items));
+		if (v->nitems) {
+			memcpy(items + pv->nitems, v->items, v->nitems * sizeof(*items));
+		}
 		free(v->items);
 		v->items = items;
 		v->nitems = n;

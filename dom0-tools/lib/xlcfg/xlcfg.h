@@ -32,7 +32,7 @@
 #define XLCFG_MAX_LIST 4096u        /* items in one list */
 #define XLCFG_MAX_DEPTH 8u          /* nesting of lists */
 #define XLCFG_MAX_SETTINGS 4096u    /* assignments in one file */
-#define XLCFG_MAX_VCPUS 4096u       /* vcpus, maxvcpus and CPU numbers */
+#define XLCFG_MAX_VCPUS 512u        /* vcpus, maxvcpus; CPU numbers are below it */
 #define XLCFG_MAX_MEMORY_MB (16ull << 20) /* 16 TiB in MiB */
 
 /** Severity of a diagnostic passed to the report callback. */

@@ -38,6 +38,11 @@ def xlexamples():
             old.unlink()
         dl = subprocess.run(["apt-get", "download", "xen-utils-common"], cwd=cache,
                             capture_output=True, text=True, timeout=300)
+        if dl.returncode and os.geteuid() == 0:
+            # a machine whose package lists were never fetched: fetch them once
+            subprocess.run(["apt-get", "update", "-q"], capture_output=True, timeout=600)
+            dl = subprocess.run(["apt-get", "download", "xen-utils-common"], cwd=cache,
+                                capture_output=True, text=True, timeout=300)
         debs = list(cache.glob("xen-utils-common_*.deb"))
         assert debs, f"apt-get download xen-utils-common failed: {dl.stderr}"
         subprocess.run(["dpkg-deb", "-x", str(debs[0]), str(cache / "xen-utils-common")],

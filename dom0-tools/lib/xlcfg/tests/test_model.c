@@ -213,7 +213,7 @@ static void test_validation(void **state)
 	expect_error(PV "memory = 'lots'\n", "t.cfg:3:10: \"memory\" must be a whole number, found \"lots\"");
 	expect_error(PV "memory = 0\n", "t.cfg:3:10: \"memory\" must be between 1 and 16777216, found 0");
 	expect_error(PV "memory = 512\nmaxmem = 256\n", "t.cfg:4:10: \"maxmem\" (256 MiB) is less than \"memory\" (512 MiB)");
-	expect_error(PV "vcpus = 5000\n", "t.cfg:3:9: \"vcpus\" must be between 1 and 4096, found 5000");
+	expect_error(PV "vcpus = 5000\n", "t.cfg:3:9: \"vcpus\" must be between 1 and 512, found 5000");
 	expect_error(PV "vcpus = 4\nmaxvcpus = 2\n", "t.cfg:4:12: \"maxvcpus\" (2) is less than \"vcpus\" (4)");
 	expect_error(PV "on_crash = 'explode'\n", "t.cfg:3:12: \"on_crash\" must be destroy, restart, rename-restart, preserve, coredump-destroy, coredump-restart or soft-reset, found \"explode\"");
 	expect_error(PV "type = 'xen'\n", "t.cfg:3:8: \"type\" must be pv, pvh or hvm");
@@ -224,8 +224,8 @@ static void test_validation(void **state)
 	expect_error(PV "kernel = [ '/a' ]\n", "t.cfg:3:10: \"kernel\" must be a single value, not a list");
 	expect_error(PV "memory = 1\nmemory += 2\n", "t.cfg:4:1: \"memory\" is a number; += cannot be used with numbers");
 	expect_error(PV "cpu_weight = 0\n", "t.cfg:3:14: \"cpu_weight\" must be between 1 and 65535, found 0");
-	expect_error(PV "vcpus = 2\ncpus = '0-2,9999'\n", "t.cfg:4:13: expected a CPU number below 4096");
-	expect_error(PV "vcpus = 2\ncpus = '3-1'\n", "t.cfg:4:11: expected the end of a CPU range (not below its start, below 4096)");
+	expect_error(PV "vcpus = 2\ncpus = '0-2,9999'\n", "t.cfg:4:13: expected a CPU number below 512");
+	expect_error(PV "vcpus = 2\ncpus = '3-1'\n", "t.cfg:4:11: expected the end of a CPU range (not below its start, below 512)");
 	expect_error(PV "vcpus = 2\ncpus = 'nodes:0'\n", "t.cfg:4:9: NUMA node sets need the host topology and are not supported yet");
 	expect_error(HVM "viridian = [ 'warp_drive' ]\n", "t.cfg:3:14: unknown viridian enlightenment \"warp_drive\"");
 	expect_error(HVM "vga = 'ega'\n", "t.cfg:3:7: \"vga\" must be stdvga, cirrus, none or qxl");

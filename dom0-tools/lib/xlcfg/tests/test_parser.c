@@ -118,7 +118,7 @@ static void test_comments_and_separators(void **state)
 static void test_override_and_append(void **state)
 {
 	struct xlcfg_file *f = parse_ok("a = 1\na = 2\ns = 'ab'\ns += 'cd'\nl = ['x']\nl += ['y', 'z']\n"
-					"n += 'new'\n");
+					"n += 'new'\ne += []\ne += []\n");
 	const struct xlcfg_setting *s;
 
 	(void)state;
@@ -130,6 +130,7 @@ static void test_override_and_append(void **state)
 	assert_string_equal(s->value->items[0]->str, "x");
 	assert_string_equal(s->value->items[2]->str, "z");
 	assert_string_equal(xlcfg_lookup(f, "n")->value->str, "new");
+	assert_int_equal(xlcfg_lookup(f, "e")->value->nitems, 0);
 	xlcfg_file_free(f);
 }
 
