@@ -34,6 +34,13 @@ static bool checksum_ok(const uint8_t *p, uint32_t len)
 	return sum == 0;
 }
 
+static void note(void (*report)(const char *what), const char *what)
+{
+	if (report) {
+		report(what);
+	}
+}
+
 /* Map a whole system description table (header first, then its declared length). */
 static const uint8_t *map_table(acpi_map_fn map, paddr_t pa)
 {
@@ -117,7 +124,7 @@ int acpi_parse(const void *rsdp, uint32_t len, acpi_map_fn map, struct acpi_info
 
 	memset(out, 0, sizeof(*out));
 	if (len < 20 || memcmp(r, "RSD PTR ", 8) || !checksum_ok(r, 20)) {
-		report("RSDP signature or checksum is bad");
+		note(report, "RSDP signature or checksum is bad");
 		return -EINVAL;
 	}
 	out->revision = r[15];
@@ -132,7 +139,7 @@ int acpi_parse(const void *rsdp, uint32_t len, acpi_map_fn map, struct acpi_info
 	}
 	root = map_table(map, root_pa);
 	if (!root || memcmp(root, entry_size == 8 ? "XSDT" : "RSDT", 4)) {
-		report("root system description table is missing or corrupt");
+		note(report, "root system description table is missing or corrupt");
 		return -EINVAL;
 	}
 	n = (rd32(root + 4) - SDT_HEADER_LEN) / entry_size;
@@ -142,7 +149,8 @@ int acpi_parse(const void *rsdp, uint32_t len, acpi_map_fn map, struct acpi_info
 		const uint8_t *t = map_table(map, pa);
 
 		if (!t) {
-			report("a table listed in the root table is unreadable or fails its checksum");
+			note(report,
+			     "a table listed in the root table is unreadable or fails its checksum");
 			continue;
 		}
 		if (out->nr_tables < ACPI_MAX_TABLES) {

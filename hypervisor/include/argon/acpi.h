@@ -52,8 +52,8 @@ typedef const void *(*acpi_map_fn)(paddr_t pa, uint64_t len);
 
 /**
  * Walk the tables from the RSDP copy at @rsdp (@len bytes) and fill @out. Checksums, lengths and
- * entry sizes are checked; a bad table is skipped with -EINVAL noted via @report; a bad RSDP or
- * root table fails the whole walk with -EINVAL.
+ * entry sizes are checked; a bad table is skipped and noted via @report (which may be NULL); a
+ * bad RSDP or root table fails the whole walk with -EINVAL.
  */
 int acpi_parse(const void *rsdp, uint32_t len, acpi_map_fn map, struct acpi_info *out,
 	       void (*report)(const char *what));
