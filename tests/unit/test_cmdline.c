@@ -234,8 +234,8 @@ static void test_table(void **state)
 		}
 		if (rc != (int)expect_reports || strcmp(reports, cases[i].reports) ||
 		    (cases[i].var != V_NONE && value_of(cases[i].var) != cases[i].value)) {
-			print_error("\"%s\": returned %d, reported \"%s\", value %llu; expected %u, \"%s\", %llu\n",
-				    cases[i].line, rc, reports,
+			print_error("\"%s\": returned %d, reported \"%s\", value %llu; "
+				    "expected %u, \"%s\", %llu\n", cases[i].line, rc, reports,
 				    (unsigned long long)value_of(cases[i].var), expect_reports,
 				    cases[i].reports, (unsigned long long)cases[i].value);
 			failures++;
@@ -255,7 +255,7 @@ static void test_strings(void **state)
 	assert_string_equal(str, "init");
 	assert_int_equal(parse("str="), 0);
 	assert_string_equal(str, "");
-	assert_int_equal(parse("str=a=b"), 0);			/* the value runs to the space */
+	assert_int_equal(parse("str=a=b"), 0);	/* the value runs to the space */
 	assert_string_equal(str, "a=b");
 	assert_int_equal(parse("str"), 1);
 	assert_string_equal(reports, "str: expected a value");
@@ -297,7 +297,7 @@ static void test_overlong(void **state)
 	assert_int_equal(parse(line), 1);
 	assert_non_null(strstr(reports, ": value too long"));
 
-	/* 256 and more: reported as too long with the first 255 characters, then parsing goes on. */
+	/* 256 and more: reported as too long with the first 255 characters; parsing goes on. */
 	for (n = CMDLINE_MAX_OPTION; n < CMDLINE_MAX_OPTION + 300; n += 150) {
 		memset(line, 'x', n);
 		strcpy(line + n, " flag u8=3");
@@ -314,7 +314,8 @@ static void test_overlong(void **state)
 static void test_null_report(void **state)
 {
 	reset();
-	assert_int_equal(cmdline_parse("bogus flag=2 flag", table, table + ARRAY_SIZE(table), NULL), 2);
+	assert_int_equal(cmdline_parse("bogus flag=2 flag", table, table + ARRAY_SIZE(table), NULL),
+			 2);
 	assert_true(flag);
 	/* An empty table knows nothing. */
 	assert_int_equal(cmdline_parse("flag", table, table, NULL), 1);

@@ -216,7 +216,7 @@ static void test_write_larger_than_ring(void **state)
 
 	/* Larger, where the kept part starts right on a line boundary. */
 	ring_setup(16);
-	put("0123456789abcdef0123\n0123456789abcd\n");	/* the last 16 start after a newline? */
+	put("0123456789abcdef0123\n0123456789abcd\n");	/* the last 16 start at the '\n' */
 	assert_string_equal(contents(), "0123456789abcd\n");
 }
 
@@ -234,7 +234,8 @@ static void test_random_writes(void **state)
 		size_t n = test_rand_below(&seed, 40) + 1, j;
 
 		if (test_rand_below(&seed, 100) == 0) {
-			n = 300 + test_rand_below(&seed, 300);	/* occasionally bigger than the ring */
+			/* Occasionally bigger than the ring. */
+			n = 300 + test_rand_below(&seed, 300);
 		}
 		for (j = 0; j < n; j++) {
 			chunk[j] = test_rand_below(&seed, 8) ? (char)('a' + j % 26) : '\n';

@@ -195,7 +195,8 @@ static void test_good_block(void **state)
 	assert_string_equal(info.cmdline, "argon console=com1 loglvl=all");
 	assert_string_equal(info.loader_name, "GRUB 2.06");
 	/* Strings point into the block itself. */
-	assert_true((const uint8_t *)info.cmdline > copy && (const uint8_t *)info.cmdline < copy + b.len);
+	assert_true((const uint8_t *)info.cmdline > copy);
+	assert_true((const uint8_t *)info.cmdline < copy + b.len);
 	assert_true(info.has_meminfo);
 	assert_int_equal(info.mem_lower_kb, 639);
 	assert_int_equal(info.mem_upper_kb, 523264);
@@ -689,9 +690,11 @@ static void test_malformed(void **state)
 		parse_len = 0;
 		malformed[i].build();
 		rc = parse_bytes(parse_len ? parse_len : b.len);
-		if (rc != malformed[i].rc || !last_report || !strstr(last_report, malformed[i].report)) {
-			print_error("%s: returned %d (expected %d), reported \"%s\" (expected \"...%s...\")\n",
-				    malformed[i].name, rc, malformed[i].rc,
+		if (rc != malformed[i].rc || !last_report ||
+		    !strstr(last_report, malformed[i].report)) {
+			print_error("%s: returned %d (expected %d), reported \"%s\" "
+				    "(expected \"...%s...\")\n", malformed[i].name, rc,
+				    malformed[i].rc,
 				    last_report ? last_report : "(nothing)", malformed[i].report);
 			failures++;
 		}
@@ -744,8 +747,9 @@ static void check_result(int rc, uint32_t len)
 	}
 	for (i = 0; i < info.nr_modules; i++) {
 		assert_true(info.modules[i].end >= info.modules[i].start);
-		assert_true((const uint8_t *)info.modules[i].cmdline + strlen(info.modules[i].cmdline) <
-			    copy + len);
+		const char *c = info.modules[i].cmdline;
+
+		assert_true((const uint8_t *)c + strlen(c) < copy + len);
 	}
 	for (i = 0; i < info.nr_mmap; i++) {
 		assert_true(info.mmap[i].len != 0);

@@ -136,7 +136,8 @@ static void check_heap(void)
 	for (o = 0; o <= HEAP_MAX_ORDER; o++) {
 		if (counts[o] != h.nr_free_chunks[o]) {
 			fail_msg("order %u: %llu free chunks, fully coalesced would be %llu", o,
-				 (unsigned long long)h.nr_free_chunks[o], (unsigned long long)counts[o]);
+				 (unsigned long long)h.nr_free_chunks[o],
+				 (unsigned long long)counts[o]);
 		}
 	}
 	free(seen);
@@ -217,7 +218,7 @@ static void test_add_free_ranges(void **state)
 	add_free(3, 997);		/* [3, 1000) */
 	check_heap();
 	assert_int_equal(h.free_pages, 997);
-	/* Order 0 at 3, 2 at 4, 3 at 8, ..., 8 at 256 and 512, 7 at 768, 6 at 896, 5 at 960, 3 at 992. */
+	/* Order 0 at 3, 2 at 4, 3 at 8, ..., 8 at 256 and 512, 7 at 768, ..., 3 at 992. */
 	assert_int_equal(h.nr_free_chunks[0], 1);
 	assert_int_equal(h.nr_free_chunks[8], 2);
 	assert_int_equal(h.nr_free_chunks[3], 2);
@@ -379,7 +380,7 @@ static void test_free_coalesces(void **state)
 	free(got);
 }
 
-/* Bad frees are refused with -EINVAL and leave the heap and the frame table exactly as they were. */
+/* Bad frees are refused with -EINVAL and leave the heap and frame table exactly as they were. */
 static void test_bad_free_changes_nothing(void **state)
 {
 	struct page_info *snap = malloc(NR * sizeof(*frames));
@@ -456,8 +457,8 @@ static void test_random_stress(void **state)
 
 		if (do_alloc) {
 			/* Mostly small orders, sometimes large ones. */
-			unsigned int order = test_rand_below(&seed, 10) ? (unsigned int)test_rand_below(&seed, 4)
-									: (unsigned int)test_rand_below(&seed, 12);
+			unsigned int order = (unsigned int)test_rand_below(
+				&seed, test_rand_below(&seed, 10) ? 4 : 12);
 			uint64_t before = h.free_pages;
 			mfn_t m;
 			int rc = heap_alloc(&h, order, OWNER, &m);

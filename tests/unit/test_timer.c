@@ -149,7 +149,9 @@ static void test_stop_positions(void **state)
 
 		setup(NULL);
 		for (i = 0; i < 16; i++) {
-			assert_int_equal(timer_set(&q, &timers[i], 100 + (s_time_t)((i * 7) % 16)), 0);
+			s_time_t e = 100 + (s_time_t)((i * 7) % 16);
+
+			assert_int_equal(timer_set(&q, &timers[i], e), 0);
 		}
 		victim = which == 0 ? q.heap[0] : which == 1 ? q.heap[5] : q.heap[q.len - 1];
 		timer_stop(&q, victim);

@@ -43,8 +43,8 @@ static void compare(const char *fmt, const char *what, const char *got, int got_
 		return;
 	}
 	if (mismatches++ < MAX_REPORTS) {
-		print_error("format \"%s\" with %s: argon \"%s\" (%d), glibc \"%s\" (%d)\n", fmt, what,
-			    got, got_n, want, want_n);
+		print_error("format \"%s\" with %s: argon \"%s\" (%d), glibc \"%s\" (%d)\n", fmt,
+			    what, got, got_n, want, want_n);
 	}
 }
 
@@ -101,18 +101,40 @@ static void build_format(char *fmt, unsigned int flags, const char *width, const
 	fmt[n] = '\0';
 }
 
+/* One integer format against glibc for every value; @wide says the argument is long long. */
+static void check_int_format(const char *fmt, bool wide)
+{
+	char got[OUT_MAX], want[OUT_MAX], what[64];
+	unsigned int v;
+
+	for (v = 0; v < ARRAY_SIZE(int_values); v++) {
+		int64_t x = int_values[v];
+		int gn, wn;
+
+		if (wide) {
+			gn = argon(got, sizeof(got), fmt, (long long)x);
+			wn = oracle(want, sizeof(want), fmt, (long long)x);
+		} else {
+			gn = argon(got, sizeof(got), fmt, (int)x);
+			wn = oracle(want, sizeof(want), fmt, (int)x);
+		}
+		oracle(what, sizeof(what), "%lld", (long long)x);
+		compare(fmt, what, got, gn, want, wn);
+	}
+}
+
 static void test_integers_match_glibc(void **state)
 {
-	char fmt[32], got[OUT_MAX], want[OUT_MAX], what[64];
-	unsigned int flags, w, p, l, c, v;
+	unsigned int flags, w, p, l, c;
 	unsigned long checked = 0;
+	char fmt[32];
 
 	mismatches = 0;
 	for (c = 0; convs[c]; c++) {
 		bool is_signed = convs[c] == 'd' || convs[c] == 'i';
 
 		for (flags = 0; flags < 32; flags++) {
-			/* '#' is undefined for d, i and u; '+' and ' ' only mean something for signed. */
+			/* '#' is undefined for d, i and u ('+' and ' ' do nothing there). */
 			if ((flags & 16) && (is_signed || convs[c] == 'u')) {
 				continue;
 			}
@@ -121,24 +143,8 @@ static void test_integers_match_glibc(void **state)
 					for (l = 0; l < ARRAY_SIZE(lengths); l++) {
 						build_format(fmt, flags, widths[w], precisions[p],
 							     lengths[l], convs[c]);
-						for (v = 0; v < ARRAY_SIZE(int_values); v++) {
-							int64_t x = int_values[v];
-							int gn, wn;
-
-							if (l < 3) {
-								gn = argon(got, sizeof(got), fmt, (int)x);
-								wn = oracle(want, sizeof(want), fmt, (int)x);
-							} else {
-								gn = argon(got, sizeof(got), fmt, (long long)x);
-								wn = oracle(want, sizeof(want), fmt, (long long)x);
-							}
-							strcpy(what, "an integer");
-							if (gn != wn || strcmp(got, want)) {
-								oracle(what, sizeof(what), "%lld", (long long)x);
-							}
-							compare(fmt, what, got, gn, want, wn);
-							checked++;
-						}
+						check_int_format(fmt, l >= 3);
+						checked += ARRAY_SIZE(int_values);
 					}
 				}
 			}
@@ -334,8 +340,8 @@ static void test_hypervisor_specific(void **state)
 	assert_int_equal(argon(buf, sizeof(buf), "abc%"), 3);
 	assert_string_equal(buf, "abc");
 	/* %t and %j take 64-bit arguments. */
-	assert_int_equal(snprintf(buf, sizeof(buf), "%td %jx", (ptrdiff_t)-3, (intmax_t)0x1ffffffffLL),
-			 12);
+	assert_int_equal(snprintf(buf, sizeof(buf), "%td %jx", (ptrdiff_t)-3,
+				  (intmax_t)0x1ffffffffLL), 12);
 	assert_string_equal(buf, "-3 1ffffffff");
 }
 
@@ -375,7 +381,8 @@ static void test_parse_u64(void **state)
 		int rc = parse_u64(cases[i].s, &end, &v);
 
 		if (rc != cases[i].rc) {
-			fail_msg("parse_u64(\"%s\") returned %d, expected %d", cases[i].s, rc, cases[i].rc);
+			fail_msg("parse_u64(\"%s\") returned %d, expected %d", cases[i].s, rc,
+				 cases[i].rc);
 		}
 		if (rc) {
 			assert_int_equal(v, 0xdead);
