@@ -98,7 +98,7 @@ static void nmi_hook(struct cpu_regs *regs)
 static void selftest_nmi(void)
 {
 	struct percpu *pc = this_cpu();
-	uint64_t before = pc->nmi_count, ist = (uint64_t)pc->ist_stacks[IST_NMI - 1];
+	uint64_t before = pc->nmi_count, ist = ist_stack_base(pc->stack_block, IST_NMI);
 	s_time_t until = NOW() + MILLISECS(100);
 
 	set_nmi_hook(nmi_hook);

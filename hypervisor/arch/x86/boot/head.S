@@ -36,7 +36,7 @@ start32:
 	cld
 	mov	%eax, %ebp			/* loader magic */
 	mov	%ebx, %esi			/* boot information */
-	mov	$PHYS(boot_stack_top), %esp
+	mov	$PHYS(boot_stack_top), %esp	/* boot_stack_top is virtual-linked; PHYS() makes it usable here */
 
 	cmp	$MB2_BOOTLOADER_MAGIC, %ebp
 	mov	$PHYS(msg_not_mb2), %edx
@@ -178,10 +178,9 @@ boot_l4:	.skip 4096
 boot_l3:	.skip 4096
 boot_l2:	.skip 4 * 4096
 
-/* The boot CPU's stack, with an unmapped guard page below it (see the image mapping code). */
+/* The boot CPU's stack block (layout in asm/layout.h); its guard pages are left unmapped. */
 	.section .bss.stack, "aw", @nobits
-	.balign 4096
-	.globl boot_stack_guard, boot_stack, boot_stack_top
-boot_stack_guard:	.skip 4096
-boot_stack:		.skip STACK_SIZE
-boot_stack_top:
+	.balign STACK_BLOCK_SIZE
+	.globl boot_stack_block, boot_stack_top
+boot_stack_block:	.skip STACK_BLOCK_SIZE - CPU_INFO_SIZE
+boot_stack_top:		.skip CPU_INFO_SIZE

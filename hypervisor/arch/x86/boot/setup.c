@@ -19,7 +19,7 @@
 void start_argon(paddr_t mbi_pa);
 void serial_init(void);
 
-extern char boot_stack[], boot_stack_top[];
+extern char boot_stack_block[];
 
 char argon_cmdline[1024];
 static struct mb2_info boot_info;
@@ -129,7 +129,7 @@ void start_argon(paddr_t mbi_pa)
 {
 	int rc;
 
-	percpu_init(0, (uint64_t)boot_stack, (uint64_t)boot_stack_top);
+	percpu_init(0, (uint64_t)boot_stack_block);
 	idt_init();
 	serial_init();
 	cpu_identify();

@@ -46,16 +46,19 @@ static void set_tss_desc(uint64_t *slot, const struct tss64 *tss)
 	slot[1] = base >> 32;
 }
 
-void percpu_init(unsigned int cpu, uint64_t stack_bottom, uint64_t stack_top)
+void percpu_init(unsigned int cpu, uint64_t stack_block)
 {
 	struct percpu *pc = &percpu_areas[cpu];
+	struct cpu_info *info = (struct cpu_info *)(stack_block + STACK_BLOCK_SIZE - CPU_INFO_SIZE);
+	uint64_t stack_top = (uint64_t)info;
 	struct desc_ptr gdtr;
 	int i;
 
-	pc->self = pc;
 	pc->cpu_id = cpu;
-	pc->stack_bottom = stack_bottom;
-	pc->stack_top = stack_top;
+	pc->stack_block = stack_block;
+	pc->info = info;
+	info->percpu = pc;
+	info->stack_top = stack_top;
 	timer_queue_init(&pc->timers, pc->timer_heap, NR_TIMERS_PER_CPU);
 
 	memset(pc->gdt_page, 0, sizeof(pc->gdt_page));
@@ -69,7 +72,7 @@ void percpu_init(unsigned int cpu, uint64_t stack_bottom, uint64_t stack_top)
 	memset(&pc->tss, 0, sizeof(pc->tss));
 	pc->tss.rsp0 = stack_top;
 	for (i = 0; i < NR_IST_STACKS; i++) {
-		pc->tss.ist[i] = (uint64_t)pc->ist_stacks[i] + IST_STACK_SIZE;
+		pc->tss.ist[i] = ist_stack_base(stack_block, i + 1) + IST_STACK_SIZE;
 	}
 	/* No I/O bitmap: every port access from a less privileged ring faults. */
 	pc->tss.iomap_base = sizeof(pc->tss);
@@ -96,8 +99,12 @@ void percpu_init(unsigned int cpu, uint64_t stack_bottom, uint64_t stack_top)
 		"movl %%eax, %%gs\n\t"
 		: : [cs] "i"(HYPERVISOR_CS), [ds] "i"(HYPERVISOR_DS) : "rax", "memory");
 	__asm__ __volatile__("ltr %w0" : : "r"(TSS_SELECTOR));
-	/* Loading GS cleared the base; point it at this CPU's area for this_cpu(). */
-	wrmsr(MSR_GS_BASE, (uint64_t)pc);
+	/*
+	 * The shadow GS base always points at cpu_info: the syscall entry swaps it in just long
+	 * enough to find this CPU's stack. The active GS base belongs to whatever guest runs.
+	 */
+	wrmsr(MSR_GS_BASE, 0);
+	wrmsr(MSR_KERNEL_GS_BASE, (uint64_t)info);
 }
 
 static void set_gate(unsigned int vec, uint64_t handler, unsigned int ist)

@@ -54,16 +54,16 @@ void set_nmi_hook(void (*fn)(struct cpu_regs *regs))
 /* A frame pointer is followed only while it stays inside one of this CPU's stacks. */
 static bool on_cpu_stack(const struct percpu *pc, uint64_t p)
 {
-	int i;
+	unsigned int i;
 
 	if (p & 7) {
 		return false;
 	}
-	if (p >= pc->stack_bottom && p + 16 <= pc->stack_top) {
+	if (p >= pc->stack_block + STACK_MAIN_OFFSET && p + 16 <= (uint64_t)pc->info) {
 		return true;
 	}
-	for (i = 0; i < NR_IST_STACKS; i++) {
-		uint64_t lo = (uint64_t)pc->ist_stacks[i];
+	for (i = 1; i <= NR_IST_STACKS; i++) {
+		uint64_t lo = ist_stack_base(pc->stack_block, i);
 
 		if (p >= lo && p + 16 <= lo + IST_STACK_SIZE) {
 			return true;

@@ -30,7 +30,7 @@ static bool heap_ready;
 struct memory_report boot_memory;
 
 extern char __image_start[], __text_end[], __rodata_end[], __image_end[];
-extern char boot_stack_guard[], boot_stack[];
+extern char boot_stack_block[];
 
 static paddr_t image_pa(const void *p)
 {
@@ -172,11 +172,11 @@ static void build_page_tables(paddr_t ft_pa, uint64_t ft_bytes)
 		       (uint64_t)(__text_end - __image_start), PAGE_HYPERVISOR_RX, 1), "map text");
 	must(map_pages(l4, (vaddr_t)__text_end, image_pa(__text_end),
 		       (uint64_t)(__rodata_end - __text_end), PAGE_HYPERVISOR_RO, 1), "map rodata");
-	/* The boot stack's guard page stays unmapped so an overflow faults instead of corrupting. */
 	must(map_pages(l4, (vaddr_t)__rodata_end, image_pa(__rodata_end),
-		       (uint64_t)(boot_stack_guard - __rodata_end), PAGE_HYPERVISOR_RW, 1), "map data");
-	must(map_pages(l4, (vaddr_t)boot_stack, image_pa(boot_stack),
-		       (uint64_t)(__image_end - boot_stack), PAGE_HYPERVISOR_RW, 1), "map bss");
+		       (uint64_t)(__image_end - __rodata_end), PAGE_HYPERVISOR_RW, 1), "map data");
+	/* The boot stack block's guard pages stay unmapped: an overflow faults, not corrupts. */
+	must(unmap_pages(l4, (vaddr_t)boot_stack_block + STACK_GUARD1_OFFSET, PAGE_SIZE), "guard");
+	must(unmap_pages(l4, (vaddr_t)boot_stack_block + STACK_GUARD2_OFFSET, PAGE_SIZE), "guard");
 
 	/* The direct map: every range the firmware lists, never executable. */
 	for (i = 0; i < nr_listed; i++) {

@@ -44,7 +44,22 @@
 #define TSS_SELECTOR _AC(0xe040, )
 #define FIRST_RESERVED_GDT_BYTE _AC(0xe000, )
 
-#define STACK_SIZE _AC(0x8000, )
+/*
+ * Each CPU owns a 64 KiB-aligned stack block. this_cpu() finds the CPU from any stack pointer in
+ * it, so the hypervisor never depends on a segment base a PV guest controls.
+ *   0x0000 guard (unmapped)   0x1000 NMI IST   0x3000 #DF IST   0x5000 #MC IST
+ *   0x7000 guard (unmapped)   0x8000 main stack, struct cpu_info in its top 32 bytes
+ */
+#define STACK_BLOCK_SIZE _AC(0x10000, )
 #define IST_STACK_SIZE _AC(0x2000, )
+#define STACK_IST_OFFSET(n) (0x1000 + ((n) - 1) * IST_STACK_SIZE)
+#define STACK_GUARD1_OFFSET _AC(0x0, )
+#define STACK_GUARD2_OFFSET _AC(0x7000, )
+#define STACK_MAIN_OFFSET _AC(0x8000, )
+#define CPU_INFO_SIZE _AC(32, )
+/* Offsets inside struct cpu_info, for the assembly entry paths. */
+#define CPU_INFO_PERCPU 0
+#define CPU_INFO_STACK_TOP 8
+#define CPU_INFO_SCRATCH 16
 
 #endif

@@ -26,33 +26,54 @@ struct tss64 {
 #define IST_MC 3
 #define NR_IST_STACKS 3
 
-/** Everything one physical CPU owns. The first field must stay first: this_cpu() reads it. */
+/** The top of each stack block: how code on any of a CPU's stacks finds that CPU. */
+struct cpu_info {
+	struct percpu *percpu;
+	uint64_t stack_top;	/* the main stack's initial pointer (TSS.rsp0) */
+	uint64_t scratch;	/* the syscall entry parks the guest stack pointer here */
+	uint64_t pad;
+};
+
+/** Everything one physical CPU owns. */
 struct percpu {
-	struct percpu *self;
 	unsigned int cpu_id;
 	uint32_t apic_id;
-	uint64_t stack_bottom, stack_top;	/* the CPU's main hypervisor stack */
+	uint64_t stack_block;	/* the CPU's STACK_BLOCK_SIZE-aligned stack block */
+	struct cpu_info *info;
 	struct tss64 tss __attribute__((__aligned__(16)));
 	struct timer_queue timers;
 	struct timer *timer_heap[NR_TIMERS_PER_CPU];
 	uint64_t nmi_count;
 	/* The GDT page at selector 0xe000 that holds Argon's descriptors. */
 	uint64_t gdt_page[512] __attribute__((__aligned__(4096)));
-	uint8_t ist_stacks[NR_IST_STACKS][IST_STACK_SIZE] __attribute__((__aligned__(4096)));
 };
 
 extern struct percpu percpu_areas[NR_CPUS];
 
-static inline struct percpu *this_cpu(void)
+static inline struct cpu_info *this_cpu_info(void)
 {
-	struct percpu *p;
+	uint64_t sp;
 
-	__asm__("mov %%gs:0, %0" : "=r"(p));
-	return p;
+	__asm__("mov %%rsp, %0" : "=r"(sp));
+	return (struct cpu_info *)((sp | (STACK_BLOCK_SIZE - 1)) + 1 - CPU_INFO_SIZE);
 }
 
-/** Set up CPU @cpu's per-CPU area, GDT, TSS and GS base on the running CPU. */
-void percpu_init(unsigned int cpu, uint64_t stack_bottom, uint64_t stack_top);
+static inline struct percpu *this_cpu(void)
+{
+	return this_cpu_info()->percpu;
+}
+
+/** Bottom of IST stack @n (1-based) of the block at @block. */
+static inline uint64_t ist_stack_base(uint64_t block, unsigned int n)
+{
+	return block + STACK_IST_OFFSET(n);
+}
+
+/**
+ * Set up CPU @cpu's per-CPU area, GDT and TSS on the running CPU, whose stacks are the block at
+ * @stack_block; the caller must already run on that block's main stack.
+ */
+void percpu_init(unsigned int cpu, uint64_t stack_block);
 
 /** Load the shared IDT on the running CPU (built on first call). */
 void idt_init(void);
