@@ -28,6 +28,7 @@ test: unit-test system-test
 
 unit-test:
 	$(MAKE) -C tests/unit O=$(BUILD)/unit
+	$(MAKE) -C tests/abi O=$(BUILD)/abi
 	$(MAKE) -C dom0-tools test
 
 system-test: hypervisor
