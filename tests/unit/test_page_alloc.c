@@ -286,6 +286,23 @@ static void test_reserved_never_allocated(void **state)
 	check_heap();
 }
 
+/* Reserving over frames the allocator owns (free or allocated) leaves those frames alone. */
+static void test_reserve_over_heap_frames(void **state)
+{
+	uint64_t a;
+
+	add_free(64, 64);
+	a = alloc_ok(3);
+	heap_reserve_range(&h, _mfn(32), 128, DOMID_XEN);
+	shadow_set(32, 32, 1);		/* only the undescribed frames before 64 ... */
+	shadow_set(128, 32, 1);		/* ... and after 128 become reserved */
+	check_heap();
+	assert_int_equal(frames[a].owner, OWNER);
+	free_ok(a, 3);
+	check_heap();
+	assert_int_equal(h.free_pages, 64);
+}
+
 /* A reservation running past the table (or wrapping) stops at the table's end. */
 static void test_reserve_to_end(void **state)
 {
@@ -532,6 +549,22 @@ static void test_max_order_cap(void **state)
 	free_ok(b2, HEAP_MAX_ORDER);
 	check_heap();
 	assert_int_equal(h.nr_free_chunks[HEAP_MAX_ORDER], 2);
+	/* Halves freed separately merge up to the largest order, and no further. */
+	{
+		uint64_t half[4];
+		unsigned int i;
+
+		for (i = 0; i < 4; i++) {
+			half[i] = alloc_ok(HEAP_MAX_ORDER - 1);
+		}
+		assert_int_equal(h.nr_free_chunks[HEAP_MAX_ORDER], 0);
+		for (i = 0; i < 4; i++) {
+			free_ok(half[i], HEAP_MAX_ORDER - 1);
+		}
+		check_heap();
+		assert_int_equal(h.nr_free_chunks[HEAP_MAX_ORDER], 2);
+		assert_int_equal(h.nr_free_chunks[HEAP_MAX_ORDER - 1], 0);
+	}
 }
 
 int main(void)
@@ -541,6 +574,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_add_free_ranges, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_add_free_range_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reserved_never_allocated, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reserve_over_heap_frames, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reserve_to_end, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_alloc_each_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_free_coalesces, setup, teardown),
