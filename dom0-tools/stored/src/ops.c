@@ -192,9 +192,13 @@ int op_mkdir(const struct actor *a, struct txn *tx, const char *path)
 	return db_event(tx, path, false, &n->perms, NULL);
 }
 
-/* Remove @path's subtree from the view, children first. */
-static int remove_subtree(struct txn *tx, const char *path)
+/*
+ * Remove @path's subtree from the view, children first; every node inside fires the watches set
+ * exactly on it.
+ */
+static int remove_subtree(struct txn *tx, const char *path, bool root)
 {
+	struct node_perms perms;
 	const struct node *n;
 	char *children;
 	uint32_t len, off = 0;
@@ -223,7 +227,7 @@ static int remove_subtree(struct txn *tx, const char *path)
 		strcpy(child, strcmp(path, "/") ? path : "");
 		strcat(child, "/");
 		strcat(child, leaf);
-		ret = remove_subtree(tx, child);
+		ret = remove_subtree(tx, child, false);
 		if (ret) {
 			free(children);
 			return ret;
@@ -231,7 +235,22 @@ static int remove_subtree(struct txn *tx, const char *path)
 		off += (uint32_t)strlen(leaf) + 1;
 	}
 	free(children);
-	return db_del(tx, path);
+	if (root) {
+		return db_del(tx, path);
+	}
+	ret = db_get(tx, path, &n);
+	if (ret || !n) {
+		return ret;
+	}
+	if (perms_copy(&perms, &n->perms)) {
+		return -ENOMEM;
+	}
+	ret = db_event(tx, path, true, &perms, NULL);
+	if (!ret) {
+		ret = db_del(tx, path);
+	}
+	perms_free(&perms);
+	return ret;
 }
 
 int op_rm(const struct actor *a, struct txn *tx, const char *path)
@@ -273,10 +292,7 @@ int op_rm(const struct actor *a, struct txn *tx, const char *path)
 	if (ret) {
 		return ret;
 	}
-	/*
-	 * One event for the removed node: it reaches watches on it and above it with its path, and
-	 * watches inside the removed subtree with their own path.
-	 */
+	/* The removed node's own event reaches the watches on it and above it. */
 	ret = db_get(tx, path, &n);
 	if (ret || !n) {
 		return ret ? ret : -EIO;
@@ -284,7 +300,7 @@ int op_rm(const struct actor *a, struct txn *tx, const char *path)
 	if (perms_copy(&perms, &n->perms)) {
 		return -ENOMEM;
 	}
-	ret = remove_subtree(tx, path);
+	ret = remove_subtree(tx, path, true);
 	if (!ret) {
 		ret = db_event(tx, path, false, &perms, NULL);
 	}

@@ -8,7 +8,7 @@
  * permissions, and an unprivileged creator becomes the owner); changing permissions needs
  * ownership, and an unprivileged owner may not give the node away (EPERM). For a missing node the
  * answer is ENOENT if the caller may access the nearest existing ancestor, else EACCES.
- * Removing a subtree fires one watch event, for the removed node.
+ * Removing a subtree fires the removed node's event, and one for each node inside it (exact).
  */
 #ifndef STORED_OPS_H
 #define STORED_OPS_H

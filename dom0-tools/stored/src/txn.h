@@ -33,7 +33,7 @@ int db_del(struct txn *tx, const char *path);
 unsigned long db_owner_nodes(struct txn *tx, uint32_t domid);
 /**
  * db_event() - A change at @path happened in the view: fire watches now, or queue them in the
- * transaction. @exact false also fires watches below @path (used for removals). @perms (and @old,
+ * transaction. @exact fires only the watches set on @path itself. @perms (and @old,
  * if non-NULL) decide who may see the event.
  */
 int db_event(struct txn *tx, const char *path, bool exact, const struct node_perms *perms,

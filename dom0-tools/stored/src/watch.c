@@ -138,10 +138,8 @@ void watch_fire(const char *path, bool exact, const struct node_perms *perms,
 			if (special != wspecial && !(special && strcmp(w->path, "/") == 0)) {
 				continue;
 			}
-			if (path_is_child(path, w->path)) {
+			if (exact ? strcmp(path, w->path) == 0 : path_is_child(path, w->path)) {
 				send_for(c, w, path);
-			} else if (!exact && path_is_child(w->path, path)) {
-				send_for(c, w, w->path);
 			}
 		}
 	}

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Watches. A watch (path, token) of a connection matches every change at its path or below it;
- * a removal also fires the watches below the removed node, with the watch's own path. Special
+ * Watches. A watch (path, token) of a connection matches every change at its path or below it.
+ * Removing a subtree fires the removed node's event like any change, and each node inside the
+ * subtree fires the watches set exactly on it (as Xen 4.17 does). Special
  * paths ("@introduceDomain", "@releaseDomain") match only the daemon's events of that name. An
  * event reaches a connection only if it may read the changed node (before or after the change).
  * Events are sent in connection order, then registration order within a connection.
@@ -35,7 +36,10 @@ void watch_send_initial(struct conn *c, const char *path, const char *token);
 int watch_remove(struct conn *c, const char *path, const char *token);
 /** watch_remove_all() - Drop every watch of @c. */
 void watch_remove_all(struct conn *c);
-/** watch_fire() - Deliver a change at @path to every matching watch (see file comment). */
+/**
+ * watch_fire() - Deliver a change at @path to every watch on @path or above it, or with @exact
+ * only to watches on @path itself (see file comment).
+ */
 void watch_fire(const char *path, bool exact, const struct node_perms *perms,
 		const struct node_perms *old);
 
