@@ -78,6 +78,7 @@ typedef uint64_t xen_callback_t;
 
 XEN_GUEST_HANDLE_DEFINE(void, void);
 XEN_GUEST_HANDLE_DEFINE(char, char);
+XEN_GUEST_HANDLE_DEFINE(int, int);
 XEN_GUEST_HANDLE_DEFINE(uint8, uint8_t);
 XEN_GUEST_HANDLE_DEFINE(uint32, uint32_t);
 XEN_GUEST_HANDLE_DEFINE(uint64, uint64_t);
