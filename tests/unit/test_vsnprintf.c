@@ -345,6 +345,24 @@ static void test_hypervisor_specific(void **state)
 	assert_string_equal(buf, "-3 1ffffffff");
 }
 
+/* Huge widths and precisions (digits or '*', even INT_MIN) are clamped to 65535, no overflow. */
+static void test_huge_fields(void **state)
+{
+	char buf[16];
+
+	assert_int_equal(argon(buf, sizeof(buf), "%99999999999999999999d", 1), 65535);
+	assert_string_equal(buf, "               ");
+	assert_int_equal(argon(buf, sizeof(buf), "%.99999999999u|", 1), 65536);
+	assert_string_equal(buf, "000000000000000");
+	assert_int_equal(argon(buf, sizeof(buf), "%65535d", 1), 65535);
+	assert_int_equal(argon(buf, sizeof(buf), "%65536d", 1), 65535);
+	assert_int_equal(argon(buf, sizeof(buf), "%*d|", -2147483647 - 1, 7), 65536);
+	assert_string_equal(buf, "7              ");
+	assert_int_equal(argon(buf, sizeof(buf), "%*d", 2147483647, 7), 65535);
+	assert_int_equal(argon(buf, sizeof(buf), "%.*s", 2147483647, "abc"), 3);
+	assert_int_equal(argon(buf, sizeof(buf), "%.*d", 2147483647, 1), 65535);
+}
+
 static void test_parse_u64(void **state)
 {
 	static const struct {
@@ -407,6 +425,7 @@ int main(void)
 		cmocka_unit_test(test_size_one),
 		cmocka_unit_test(test_null_string),
 		cmocka_unit_test(test_hypervisor_specific),
+		cmocka_unit_test(test_huge_fields),
 		cmocka_unit_test(test_parse_u64),
 	};
 

@@ -26,6 +26,9 @@ static void pad(struct out *o, char c, int n)
 	}
 }
 
+/* Widths and precisions are clamped here: no int overflow, and padding takes bounded time. */
+#define MAX_FIELD 65535
+
 enum {
 	F_LEFT = 1,
 	F_ZERO = 2,
@@ -110,6 +113,19 @@ static void put_string(struct out *o, const char *s, int flags, int width, int p
 	}
 }
 
+/* A width or precision in decimal digits, clamped to MAX_FIELD. */
+static int field(const char **fmt)
+{
+	int v = 0;
+
+	while (**fmt >= '0' && **fmt <= '9') {
+		v = v * 10 + (**fmt - '0');
+		v = MIN(v, MAX_FIELD);
+		(*fmt)++;
+	}
+	return v;
+}
+
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
 	struct out o = { buf, size, 0 };
@@ -144,13 +160,12 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			width = va_arg(ap, int);
 			if (width < 0) {
 				flags |= F_LEFT;
-				width = -width;
+				width = width < -MAX_FIELD ? MAX_FIELD : -width;
 			}
+			width = MIN(width, MAX_FIELD);
 			fmt++;
 		} else {
-			while (*fmt >= '0' && *fmt <= '9') {
-				width = width * 10 + (*fmt++ - '0');
-			}
+			width = field(&fmt);
 		}
 		if (*fmt == '.') {
 			fmt++;
@@ -160,11 +175,10 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 				if (prec < 0) {
 					prec = -1;
 				}
+				prec = MIN(prec, MAX_FIELD);
 				fmt++;
 			} else {
-				while (*fmt >= '0' && *fmt <= '9') {
-					prec = prec * 10 + (*fmt++ - '0');
-				}
+				prec = field(&fmt);
 			}
 		}
 		/* lng: -2 hh, -1 h, 0 int, 1 long, 2 long long (size_t, ptrdiff_t, intmax_t are 64-bit). */

@@ -21,7 +21,7 @@ size_t strlcpy(char *d, const char *s, size_t size);
  * Format into @buf (at most @size bytes, always NUL-terminated when @size > 0) and return the
  * length the full output would have had. Supports the conversions the hypervisor uses:
  * %d %i %u %x %X %o %c %s %p %% with flags '-' '0' '+' ' ' '#', width and precision (also as '*'),
- * and the length modifiers hh h l ll z t j.
+ * and the length modifiers hh h l ll z t j. Widths and precisions above 65535 count as 65535.
  */
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 /** As vsnprintf() with a variable argument list. */
