@@ -33,6 +33,10 @@ SECTIONS
 		KEEP(*(.param))
 		__param_end = .;
 		. = ALIGN(8);
+		__ex_table_start = .;
+		KEEP(*(.ex_table))
+		__ex_table_end = .;
+		. = ALIGN(8);
 		__selftests_start = .;
 		KEEP(*(.selftests))
 		__selftests_end = .;

@@ -18,6 +18,18 @@ s_time_t arch_now(void);
 /** The hypervisor's address of machine frame @m (through the direct map). */
 void *arch_mfn_to_virt(mfn_t m);
 
+/** Fill the 4 KiB page at @p with zeroes (as fast as the architecture allows). */
+void clear_page(void *p);
+
+struct domain;
+/** Architecture state of a new domain (after the generic fields are set). */
+void arch_domain_create(struct domain *d);
+/** Release architecture state and every page reference @d holds, before its frames are freed. */
+void arch_domain_destroy(struct domain *d);
+
+/** The machine frame of hypervisor address @p (a direct-map address). */
+mfn_t arch_virt_to_mfn(const void *p);
+
 /** The index of the CPU this runs on (0 for the boot CPU). */
 unsigned int arch_cpu_id(void);
 

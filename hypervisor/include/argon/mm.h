@@ -7,10 +7,8 @@
 
 #include <argon/types.h>
 
-/* Owners that are not guest domains (the values of Xen's DOMID_* constants). */
-#define DOMID_XEN 0x7ff2u
-#define DOMID_IO 0x7ff1u
-#define DOMID_INVALID 0x7ff4u
+/* Owners that are not guest domains use the ABI's DOMID_XEN, DOMID_IO and DOMID_INVALID. */
+#include <public/xen.h>
 
 /* count_info: the frame's allocation state in the top bits, a general reference count below. */
 #define PGC_STATE_SHIFT 61
@@ -86,6 +84,14 @@ int heap_alloc(struct heap *h, unsigned int order, uint16_t owner, mfn_t *out);
  * free, wrong order, misaligned MFN) and changes nothing then.
  */
 int heap_free(struct heap *h, mfn_t first, unsigned int order);
+
+/**
+ * Allocate @size bytes of zeroed hypervisor memory (whole pages, physically contiguous), reached
+ * through the direct map; NULL when out of memory. Free with free_xenheap() and the same @size.
+ */
+void *alloc_xenheap(size_t size);
+/** Free memory from alloc_xenheap(). */
+void free_xenheap(void *p, size_t size);
 
 /** The system's frame allocator, set up at boot. */
 extern struct heap sys_heap;

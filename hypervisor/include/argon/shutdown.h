@@ -10,6 +10,8 @@
  */
 #define EXIT_STATUS_SUCCESS 0
 #define EXIT_STATUS_PANIC 2
+/* The last domain stopped for a reason other than power-off: 16 + its SHUTDOWN_* reason. */
+#define EXIT_STATUS_DOMAIN_BASE 16
 
 /** True when the command line asked for the test-exit path ("test-exit"). */
 bool test_exit_enabled(void);

@@ -15,6 +15,7 @@
 #include <asm/mm.h>
 #include <asm/page.h>
 #include <asm/percpu.h>
+#include <asm/pv.h>
 
 void start_argon(paddr_t mbi_pa);
 void serial_init(void);
@@ -28,6 +29,11 @@ static struct acpi_info acpi;
 void *arch_mfn_to_virt(mfn_t m)
 {
 	return phys_to_virt(mfn_to_paddr(m));
+}
+
+mfn_t arch_virt_to_mfn(const void *p)
+{
+	return paddr_to_mfn(virt_to_phys(p));
 }
 
 unsigned int arch_cpu_id(void)
@@ -114,6 +120,27 @@ static void acpi_init(void)
 	}
 }
 
+/* "dom0_mem=<size>": memory of domain 0 (default 128 MiB or what is free, if less). */
+static uint64_t opt_dom0_mem;
+size_param("dom0_mem", opt_dom0_mem);
+
+/* Build domain 0 from module 0 (kernel) and module 1 (initrd), then give back their memory. */
+static void start_dom0(void)
+{
+	const struct mb2_module *k = &boot_info.modules[0];
+	const struct mb2_module *i = boot_info.nr_modules > 1 ? &boot_info.modules[1] : NULL;
+	uint64_t mem = opt_dom0_mem ? opt_dom0_mem : MB(128);
+	uint64_t reserve = MB(16);
+	int rc;
+
+	if (sys_heap.free_pages * PAGE_SIZE < mem + reserve) {
+		mem = sys_heap.free_pages * PAGE_SIZE > reserve ? sys_heap.free_pages * PAGE_SIZE - reserve : 0;
+	}
+	rc = pv_build_dom0(phys_to_virt(k->start), k->end - k->start, k->cmdline,
+			   i ? phys_to_virt(i->start) : NULL, i ? i->end - i->start : 0, ALIGN_DOWN(mem, PAGE_SIZE));
+	panic("cannot build domain 0 (error %d)", rc);
+}
+
 static void enable_protections(void)
 {
 	uint64_t cr4 = read_cr4();
@@ -168,6 +195,10 @@ void start_argon(paddr_t mbi_pa)
 
 	log_info("Argon ready (%lld ms after reset)\n", (long long)(NOW() / 1000000));
 	selftests_run();
+	pv_cpu_init();
+	if (boot_info.nr_modules) {
+		start_dom0();
+	}
 	if (test_exit_enabled()) {
 		machine_halt(0);
 	}

@@ -34,7 +34,7 @@ struct desc_ptr {
 #define DESC_DATA_DPL3 0x00cff3000000ffffULL
 #define DESC_CODE64_DPL3 0x00affb000000ffffULL
 
-#define GDT_SLOT(sel) (((sel) - FIRST_RESERVED_GDT_BYTE) >> 3)
+#define GDT_SLOT(sel) (((sel) - GDT_RESERVED_BYTE) >> 3)
 
 static void set_tss_desc(uint64_t *slot, const struct tss64 *tss)
 {
@@ -81,8 +81,8 @@ void percpu_init(unsigned int cpu, uint64_t stack_block)
 	 * The GDT base is placed so Argon's page lands at selector 0xe000; the pages below belong to
 	 * guest GDT frames and are mapped in by PV support. Only reserved selectors are loaded here.
 	 */
-	gdtr.base = (uint64_t)pc->gdt_page - FIRST_RESERVED_GDT_BYTE;
-	gdtr.limit = FIRST_RESERVED_GDT_BYTE + sizeof(pc->gdt_page) - 1;
+	gdtr.base = (uint64_t)pc->gdt_page - GDT_RESERVED_BYTE;
+	gdtr.limit = GDT_RESERVED_BYTE + sizeof(pc->gdt_page) - 1;
 	__asm__ __volatile__("lgdt %0" : : "m"(gdtr));
 	__asm__ __volatile__(
 		"pushq %[cs]\n\t"

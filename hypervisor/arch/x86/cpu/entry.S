@@ -11,6 +11,7 @@
 
 	.text
 	.balign 16
+	.globl common_entry
 common_entry:
 	push	%rdi
 	push	%rsi
@@ -30,6 +31,8 @@ common_entry:
 	cld
 	mov	%rsp, %rdi
 	call	do_trap
+	.globl restore_all
+restore_all:
 	pop	%r15
 	pop	%r14
 	pop	%r13

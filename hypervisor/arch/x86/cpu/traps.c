@@ -7,6 +7,7 @@
 #include <argon/console.h>
 #include <asm/cpu.h>
 #include <asm/percpu.h>
+#include <asm/pv.h>
 #include <asm/traps.h>
 
 static irq_handler_t irq_handlers[256];
@@ -177,9 +178,47 @@ static __noreturn void fatal_trap(const struct cpu_regs *regs)
 	      (unsigned long long)regs->error_code);
 }
 
+struct ex_entry {
+	uint64_t insn, fixup;
+};
+extern const struct ex_entry __ex_table_start[], __ex_table_end[];
+
+uint64_t search_extable(uint64_t rip)
+{
+	const struct ex_entry *e;
+
+	for (e = __ex_table_start; e < __ex_table_end; e++) {
+		if (e->insn == rip) {
+			return e->fixup;
+		}
+	}
+	return 0;
+}
+
 void do_trap(struct cpu_regs *regs)
 {
 	unsigned int vec = (unsigned int)regs->vector;
+	uint64_t fixup;
+
+	if (regs_from_guest(regs)) {
+		if (vec >= 32 && vec < 256) {
+			/* A device interrupt while the guest ran: handle it like any other. */
+			if (irq_handlers[vec]) {
+				irq_handlers[vec](regs);
+			}
+		} else if (vec == X86_EXC_NMI) {
+			this_cpu()->nmi_count++;
+		} else {
+			pv_do_guest_trap(regs);
+		}
+		pv_return_to_guest_work(regs);
+		return;
+	}
+	/* A fault on a guest access in hypervisor code: resume at its fixup with -EFAULT. */
+	if ((vec == X86_EXC_PF || vec == X86_EXC_GP) && (fixup = search_extable(regs->rip))) {
+		regs->rip = fixup;
+		return;
+	}
 
 	if (vec == X86_EXC_NMI) {
 		this_cpu()->nmi_count++;

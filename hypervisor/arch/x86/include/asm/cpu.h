@@ -23,6 +23,10 @@
 #define EFER_SCE (1UL << 0)
 #define EFER_LME (1UL << 8)
 #define EFER_NXE (1UL << 11)
+#define MSR_STAR 0xc0000081
+#define MSR_LSTAR 0xc0000082
+#define MSR_CSTAR 0xc0000083
+#define MSR_SFMASK 0xc0000084
 #define MSR_FS_BASE 0xc0000100
 #define MSR_GS_BASE 0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
@@ -30,6 +34,17 @@
 #define APIC_BASE_EXTD (1UL << 10)
 #define APIC_BASE_ENABLE (1UL << 11)
 #define MSR_TSC_DEADLINE 0x6e0
+
+#define X86_EFLAGS_CF (1UL << 0)
+#define X86_EFLAGS_MBS (1UL << 1)	/* must be set */
+#define X86_EFLAGS_TF (1UL << 8)
+#define X86_EFLAGS_IF (1UL << 9)
+#define X86_EFLAGS_DF (1UL << 10)
+#define X86_EFLAGS_IOPL (3UL << 12)
+#define X86_EFLAGS_NT (1UL << 14)
+#define X86_EFLAGS_RF (1UL << 16)
+#define X86_EFLAGS_VM (1UL << 17)
+#define X86_EFLAGS_AC (1UL << 18)
 
 /* CPUID bits Argon checks (leaf.register.bit). */
 #define CPUID1_ECX_X2APIC (1U << 21)

@@ -12,8 +12,8 @@
 #define _AC(x, s) x##s
 #endif
 
-#define HYPERVISOR_VIRT_START _AC(0xffff800000000000, UL)
-#define HYPERVISOR_VIRT_END _AC(0xffff880000000000, UL)
+/* HYPERVISOR_VIRT_START/END and the FLAT_RING3_* selectors come from the public ABI. */
+#include <public/arch-x86/xen-x86_64.h>
 
 /* Slot 256: the read-only machine-to-phys table PV guests read (ABI address). */
 #define RO_MPT_VIRT_START _AC(0xffff800000000000, UL)
@@ -38,11 +38,9 @@
 /* Selectors: Argon's descriptors sit in the GDT page the PV ABI reserves (from 0xe000). */
 #define HYPERVISOR_CS _AC(0xe008, )
 #define HYPERVISOR_DS _AC(0xe010, )
-#define FLAT_RING3_CS32 _AC(0xe023, )
-#define FLAT_RING3_DS32 _AC(0xe02b, )
-#define FLAT_RING3_CS64 _AC(0xe033, )
 #define TSS_SELECTOR _AC(0xe040, )
-#define FIRST_RESERVED_GDT_BYTE _AC(0xe000, )
+/* The ABI's FIRST_RESERVED_GDT_BYTE: where the hypervisor-owned GDT page starts. */
+#define GDT_RESERVED_BYTE _AC(0xe000, )
 
 /*
  * Each CPU owns a 64 KiB-aligned stack block. this_cpu() finds the CPU from any stack pointer in

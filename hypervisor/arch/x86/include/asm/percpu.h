@@ -6,6 +6,8 @@
 #include <argon/types.h>
 #include <asm/layout.h>
 
+struct vcpu;
+
 #define NR_CPUS 64
 #define NR_TIMERS_PER_CPU 256
 
@@ -44,6 +46,7 @@ struct percpu {
 	struct timer_queue timers;
 	struct timer *timer_heap[NR_TIMERS_PER_CPU];
 	uint64_t nmi_count;
+	struct vcpu *curr_vcpu;		/* the vCPU running here, NULL when idle */
 	/* The GDT page at selector 0xe000 that holds Argon's descriptors. */
 	uint64_t gdt_page[512] __attribute__((__aligned__(4096)));
 };

@@ -1,0 +1,51 @@
+/* The x86 parts of domains and vCPUs: PV guest state. */
+#ifndef ASM_DOMAIN_H
+#define ASM_DOMAIN_H
+
+#include <argon/spinlock.h>
+#include <argon/types.h>
+#include <asm/regs.h>
+
+/** One guest exception handler registered with set_trap_table. */
+struct pv_trap {
+	uint64_t address;	/* 0: not registered */
+	uint16_t cs;
+	uint8_t dpl;		/* lowest privilege that may raise it with int $n */
+	bool mask_events;	/* entering the handler masks event delivery */
+};
+
+/** A guest callback entry point (event, failsafe, syscall, NMI). */
+struct pv_callback {
+	uint64_t address;
+	bool mask_events;
+};
+
+/** The PV state of a vCPU, as the guest configured it through hypercalls. */
+struct arch_vcpu {
+	/* Whether the guest runs its kernel (true) or its user space (false); both are ring 3. */
+	bool kernel_mode;
+	mfn_t guest_table;		/* kernel-mode root page table (an L4) */
+	mfn_t guest_table_user;		/* user-mode root page table, or 0 */
+	uint64_t kernel_ss, kernel_sp;	/* stack_switch: the kernel stack for bounces from user mode */
+	uint64_t fs_base, gs_base_kernel, gs_base_user;
+	uint16_t gs_sel_user;
+	struct pv_callback event_callback, failsafe_callback, syscall_callback, nmi_callback;
+	struct pv_trap traps[256];
+	uint64_t ldt_base;
+	uint32_t ldt_ents;
+	uint32_t iopl;			/* virtual IOPL for port-access policy */
+	struct vcpu_info *vcpu_info;	/* this vCPU's slot in shared_info */
+	/* Guest register state while the vCPU is not on a CPU. */
+	struct cpu_regs saved_regs;
+	/* PV MMU (pv/mm.c): MFN + 1 of a page table whose devalidation yielded, 0 if none. */
+	uint64_t mm_pending;
+};
+
+/** The PV state of a domain. */
+struct arch_domain {
+	uint64_t vm_assist;		/* VMASST_TYPE_* bits enabled */
+	uint64_t p2m_pages;		/* size of the initial P2M list the builder made */
+	spinlock_t mm_lock;		/* PV MMU: guards the type_info of the domain's frames */
+};
+
+#endif

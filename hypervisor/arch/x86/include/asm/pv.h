@@ -1,0 +1,92 @@
+/* PV guest support on x86-64: running vCPUs in ring 3 and moving between guest and hypervisor. */
+#ifndef ASM_PV_H
+#define ASM_PV_H
+
+#include <argon/domain.h>
+#include <asm/cpu.h>
+#include <asm/layout.h>
+#include <asm/percpu.h>
+#include <asm/regs.h>
+
+/* Pseudo-vectors the syscall entries put in cpu_regs.vector (real vectors stop at 255). */
+#define SYSCALL_VECTOR 0x100
+#define SYSCALL32_VECTOR 0x101
+
+/** The guest register frame at the top of this CPU's stack. */
+static inline struct cpu_regs *guest_cpu_regs(void)
+{
+	return (struct cpu_regs *)this_cpu_info() - 1;
+}
+
+/** True if @regs is a frame interrupted in guest context (guests run only in ring 3). */
+static inline bool regs_from_guest(const struct cpu_regs *regs)
+{
+	return (regs->cs & 3) == 3;
+}
+
+/** Set up this CPU's syscall MSRs for PV guests. */
+void pv_cpu_init(void);
+
+/** Run @v for the first time: load its page tables and registers and leave for the guest. */
+__noreturn void pv_start_vcpu(struct vcpu *v, const struct cpu_regs *initial);
+
+/** Enter the frame at @regs (the top of this CPU's stack) in the guest. */
+__noreturn void pv_enter_guest(struct cpu_regs *regs);
+
+/** Handle an exception, interrupt or syscall that arrived from the guest. */
+void pv_do_guest_trap(struct cpu_regs *regs);
+
+/** Switch @v between guest kernel and guest user mode (page tables, GS base). */
+void pv_toggle_guest_mode(struct vcpu *v);
+
+/**
+ * Deliver exception @vector to the guest's registered handler, with @error_code when @has_error.
+ * Crashes the domain when there is no handler or the guest stack is unusable.
+ */
+void pv_inject_exception(struct cpu_regs *regs, unsigned int vector, bool has_error,
+			 uint64_t error_code);
+
+/** Crash @d: report @why, shut it down with SHUTDOWN_crash. */
+void domain_crash(struct domain *d, const char *why);
+
+/**
+ * Called on every return to the guest: if the running domain stopped, leave it for good (and stop
+ * the machine when no domain is left).
+ */
+void pv_return_to_guest_work(struct cpu_regs *regs);
+
+/** Dispatch the hypercall the guest kernel issued with syscall (number in rax). */
+void pv_hypercall(struct cpu_regs *regs);
+
+/** The CPUID leaf @leaf/@subleaf a PV guest sees (forced-emulation CPUID). */
+struct cpuid_regs pv_cpuid_policy(uint32_t leaf, uint32_t subleaf);
+
+/** Emulate the privileged instruction at the guest's rip (rdmsr/wrmsr by policy); true if done. */
+bool pv_emulate_privileged(struct cpu_regs *regs);
+
+/**
+ * Writable page tables: emulate a guest write that faulted on its own read-only-mapped L1 table
+ * at @addr; true if the write was validated and performed (the PV MMU provides it).
+ */
+bool pv_ptwr_fault(struct cpu_regs *regs, uint64_t addr);
+
+/** Drop every page reference @d's page tables hold (the PV MMU), before its frames are freed. */
+void pv_relinquish_memory(struct domain *d);
+
+/*
+ * From the PV MMU (arch/x86/pv/mm*.c): pin @mfn as a validated page table of @pgt_type (PGT_L4...);
+ * make @l4 the vCPU's kernel (or @user) root table, moving the type references; record that
+ * machine frame @mfn holds guest pseudo-physical frame @pfn in the machine-to-phys table.
+ */
+int pv_pin_table(struct domain *d, mfn_t mfn, uint64_t pgt_type);
+int pv_set_guest_table(struct vcpu *v, mfn_t l4, bool user);
+void m2p_set_entry(mfn_t mfn, uint64_t pfn);
+
+/** Find the exception fixup for a fault at @rip in hypervisor code; 0 if there is none. */
+uint64_t search_extable(uint64_t rip);
+
+/** Build domain 0 from boot modules (kernel, optional initrd) and run it. Returns only on error. */
+int pv_build_dom0(const void *kernel, uint64_t kernel_len, const char *cmdline, const void *initrd,
+		  uint64_t initrd_len, uint64_t mem_bytes);
+
+#endif

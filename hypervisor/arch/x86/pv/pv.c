@@ -1,0 +1,150 @@
+/*
+ * Running PV vCPUs: the syscall MSRs, the first entry into a guest, guest kernel/user mode
+ * switches, and what happens when a domain stops.
+ */
+#include <argon/arch.h>
+#include <argon/console.h>
+#include <argon/domain.h>
+#include <argon/lib.h>
+#include <argon/mm.h>
+#include <argon/shutdown.h>
+#include <asm/cpu.h>
+#include <asm/page.h>
+#include <asm/pv.h>
+#include <public/sched.h>
+#include <public/xen.h>
+
+void pv_syscall_entry(void);
+void pv_syscall32_entry(void);
+
+void clear_page(void *p)
+{
+	uint64_t n = PAGE_SIZE / 8;
+
+	__asm__ __volatile__("rep stosq" : "+D"(p), "+c"(n) : "a"(0UL) : "memory");
+}
+
+void pv_cpu_init(void)
+{
+	/*
+	 * STAR: syscall enters on HYPERVISOR_CS (SS = +8); sysret's base 0xe023 makes its 64-bit
+	 * CS 0xe033 and SS 0xe02b, the flat ring-3 selectors of the ABI (SDM vol. 3, 5.8.8).
+	 */
+	wrmsr(MSR_STAR, ((uint64_t)FLAT_RING3_CS32 << 48) | ((uint64_t)HYPERVISOR_CS << 32));
+	wrmsr(MSR_LSTAR, (uint64_t)pv_syscall_entry);
+	wrmsr(MSR_CSTAR, (uint64_t)pv_syscall32_entry);
+	/* Enter with interrupts off and no single-step, direction, nested-task or alignment flags. */
+	wrmsr(MSR_SFMASK, X86_EFLAGS_IF | X86_EFLAGS_TF | X86_EFLAGS_DF | X86_EFLAGS_NT |
+				  X86_EFLAGS_AC | X86_EFLAGS_IOPL | X86_EFLAGS_RF);
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+}
+
+struct vcpu *current_vcpu(void)
+{
+	return this_cpu()->curr_vcpu;
+}
+
+void arch_domain_create(struct domain *d)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->max_vcpus; i++) {
+		struct vcpu *v = d->vcpus[i];
+
+		v->arch.kernel_mode = true;
+		v->arch.vcpu_info = (struct vcpu_info *)((struct shared_info *)d->shared_info)->vcpu_info +
+				    (i < XEN_LEGACY_MAX_VCPUS ? i : 0);
+		/* Events start masked, as the builder of every Xen PV guest leaves them. */
+		((struct shared_info *)d->shared_info)->vcpu_info[i < XEN_LEGACY_MAX_VCPUS ? i : 0]
+			.evtchn_upcall_mask = 1;
+	}
+}
+
+/* The PV MMU overrides this to drop every page-table reference the domain holds. */
+void __attribute__((weak)) pv_relinquish_memory(struct domain *d)
+{
+}
+
+void arch_domain_destroy(struct domain *d)
+{
+	pv_relinquish_memory(d);
+}
+
+static void load_guest_table(struct vcpu *v)
+{
+	mfn_t root = v->arch.kernel_mode ? v->arch.guest_table : v->arch.guest_table_user;
+
+	write_cr3(mfn_to_paddr(root));
+}
+
+void pv_toggle_guest_mode(struct vcpu *v)
+{
+	v->arch.kernel_mode = !v->arch.kernel_mode;
+	load_guest_table(v);
+	/* The inactive GS base lives in the vCPU; the hypervisor's shadow GS base stays its own. */
+	wrmsr(MSR_GS_BASE, v->arch.kernel_mode ? v->arch.gs_base_kernel : v->arch.gs_base_user);
+}
+
+void pv_start_vcpu(struct vcpu *v, const struct cpu_regs *initial)
+{
+	struct cpu_regs *regs = guest_cpu_regs();
+
+	this_cpu()->curr_vcpu = v;
+	v->domain->state = DOMAIN_RUNNING;
+	load_guest_table(v);
+	wrmsr(MSR_FS_BASE, v->arch.fs_base);
+	wrmsr(MSR_GS_BASE, v->arch.kernel_mode ? v->arch.gs_base_kernel : v->arch.gs_base_user);
+	*regs = *initial;
+	pv_enter_guest(regs);
+}
+
+static unsigned int exit_status_for(unsigned int reason)
+{
+	/* A clean power-off is success; other reasons are reported as 16 + SHUTDOWN_* (run-qemu). */
+	return reason == SHUTDOWN_poweroff ? EXIT_STATUS_SUCCESS : EXIT_STATUS_DOMAIN_BASE + reason;
+}
+
+static const char *const shutdown_names[] = {
+	[SHUTDOWN_poweroff] = "poweroff", [SHUTDOWN_reboot] = "reboot",
+	[SHUTDOWN_suspend] = "suspend",   [SHUTDOWN_crash] = "crash",
+	[SHUTDOWN_watchdog] = "watchdog", [SHUTDOWN_soft_reset] = "soft_reset",
+};
+
+void domain_shutdown(struct domain *d, unsigned int reason)
+{
+	if (d->state == DOMAIN_SHUTDOWN || d->state == DOMAIN_DYING) {
+		return;
+	}
+	d->shutdown_reason = reason;
+	d->state = DOMAIN_SHUTDOWN;
+	log_info("d%u: shut down: %s (%u)\n", d->domain_id,
+		 reason < ARRAY_SIZE(shutdown_names) && shutdown_names[reason] ? shutdown_names[reason]
+									       : "unknown",
+		 reason);
+}
+
+void domain_crash(struct domain *d, const char *why)
+{
+	log_err("d%u: domain crash: %s\n", d->domain_id, why);
+	domain_shutdown(d, SHUTDOWN_crash);
+}
+
+void pv_return_to_guest_work(struct cpu_regs *regs)
+{
+	struct vcpu *v = current_vcpu();
+	struct domain *d;
+	unsigned int reason;
+
+	if (!v || v->domain->state == DOMAIN_RUNNING) {
+		return;
+	}
+	/* One domain runs at a time so far: when it stops, there is nothing else to run. */
+	d = v->domain;
+	reason = d->shutdown_reason;
+	this_cpu()->curr_vcpu = NULL;
+	write_cr3(virt_to_phys(idle_l4));
+	domain_destroy(d);
+	log_info("last domain (d%u) has shut down; %llu KiB free\n", d->domain_id,
+		 (unsigned long long)sys_heap.free_pages * 4);
+	machine_halt(exit_status_for(reason));
+}

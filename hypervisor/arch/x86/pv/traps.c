@@ -1,0 +1,414 @@
+/*
+ * Exceptions and system calls of PV guests: bouncing them to the handlers the guest registered,
+ * the instructions Argon emulates for a ring-3 kernel, and the trap-related hypercalls
+ * (set_trap_table, set_callbacks, callback_op, stack_switch, set_segment_base, iret).
+ */
+#include <argon/console.h>
+#include <argon/domain.h>
+#include <argon/errno.h>
+#include <argon/guest_access.h>
+#include <argon/hypercall.h>
+#include <argon/lib.h>
+#include <asm/cpu.h>
+#include <asm/pv.h>
+#include <public/callback.h>
+#include <public/xen.h>
+
+static bool is_canonical(uint64_t a)
+{
+	return (uint64_t)((int64_t)(a << 16) >> 16) == a;
+}
+
+static bool in_hypervisor_window(uint64_t a)
+{
+	return a >= HYPERVISOR_VIRT_START && a < HYPERVISOR_VIRT_END;
+}
+
+/*
+ * Build the exception frame the PV ABI gives a guest kernel handler on its stack (lowest address
+ * first): rcx, r11, [error code], rip, cs (saved upcall mask in bits 32-39), rflags, rsp, ss.
+ * From guest user mode the frame goes on the kernel stack named by stack_switch and the vCPU
+ * switches to kernel mode; from kernel mode it goes below the interrupted stack pointer, and the
+ * cs in the frame has RPL 0 so the guest can tell the two apart.
+ */
+static int bounce(struct cpu_regs *regs, uint64_t handler, bool mask_events, bool has_error,
+		  uint64_t error_code)
+{
+	struct vcpu *v = current_vcpu();
+	struct vcpu_info *vi = v->arch.vcpu_info;
+	uint64_t frame[8], sp, cs = regs->cs, rflags = regs->rflags;
+	unsigned int n = 0;
+	uint8_t saved_mask = vi->evtchn_upcall_mask;
+
+	if (!handler) {
+		return -ENOENT;
+	}
+	if (v->arch.kernel_mode) {
+		sp = regs->rsp;
+		cs &= ~3ULL;
+	} else {
+		sp = v->arch.kernel_sp;
+	}
+	sp &= ~15ULL;
+	/* The guest's virtual interrupt flag is the inverse of its event mask. */
+	rflags &= ~(X86_EFLAGS_IF | X86_EFLAGS_IOPL);
+	rflags |= (saved_mask ? 0 : X86_EFLAGS_IF) | ((uint64_t)v->arch.iopl << 12);
+	frame[n++] = regs->rcx;
+	frame[n++] = regs->r11;
+	if (has_error) {
+		frame[n++] = error_code;
+	}
+	frame[n++] = regs->rip;
+	frame[n++] = (cs & 0xffff) | ((uint64_t)saved_mask << 32);
+	frame[n++] = rflags;
+	frame[n++] = regs->rsp;
+	frame[n++] = regs->ss;
+	sp -= n * 8;
+	if (!is_canonical(sp) || in_hypervisor_window(sp) || in_hypervisor_window(sp + n * 8 - 1)) {
+		return -EFAULT;
+	}
+	if (!v->arch.kernel_mode) {
+		pv_toggle_guest_mode(v);
+	}
+	if (copy_to_guest(sp, frame, n * 8)) {
+		return -EFAULT;
+	}
+	regs->rsp = sp;
+	regs->ss = FLAT_KERNEL_SS;
+	regs->rip = handler;
+	regs->cs = FLAT_KERNEL_CS;
+	regs->rflags &= ~(X86_EFLAGS_TF | X86_EFLAGS_NT | X86_EFLAGS_RF | X86_EFLAGS_VM);
+	if (mask_events) {
+		vi->evtchn_upcall_mask = 1;
+	}
+	return 0;
+}
+
+void pv_inject_exception(struct cpu_regs *regs, unsigned int vector, bool has_error,
+			 uint64_t error_code)
+{
+	struct vcpu *v = current_vcpu();
+	const struct pv_trap *t = &v->arch.traps[vector & 0xff];
+	char why[96];
+
+	if (!bounce(regs, t->address, t->mask_events, has_error, error_code)) {
+		return;
+	}
+	snprintf(why, sizeof(why), "%s for exception %u at rip %#llx",
+		 t->address ? "unusable guest stack" : "no handler registered", vector,
+		 (unsigned long long)regs->rip);
+	domain_crash(v->domain, why);
+}
+
+/* Vectors whose exceptions carry an error code. */
+static bool has_error_code(unsigned int v)
+{
+	return v == 8 || v == 10 || v == 11 || v == 12 || v == 13 || v == 14 || v == 17 || v == 21;
+}
+
+/* "ud2; .ascii "xen"" in front of an instruction asks the hypervisor to emulate it (CPUID). */
+static const uint8_t forced_emulation_prefix[5] = { 0x0f, 0x0b, 'x', 'e', 'n' };
+
+static bool emulate_forced_cpuid(struct cpu_regs *regs)
+{
+	uint8_t insn[7];
+	struct cpuid_regs r;
+
+	if (copy_from_guest(insn, regs->rip, sizeof(insn)) ||
+	    memcmp(insn, forced_emulation_prefix, sizeof(forced_emulation_prefix)) ||
+	    insn[5] != 0x0f || insn[6] != 0xa2) {
+		return false;
+	}
+	r = pv_cpuid_policy((uint32_t)regs->rax, (uint32_t)regs->rcx);
+	regs->rax = r.a;
+	regs->rbx = r.b;
+	regs->rcx = r.c;
+	regs->rdx = r.d;
+	regs->rip += sizeof(insn);
+	return true;
+}
+
+/*
+ * A #GP from guest context may be an "int $n" the IDT's DPL refused (every gate is DPL 0), which the
+ * guest may be allowed to raise by its trap table. The error code is not trusted (QEMU before 8.0
+ * reports a wrong one for blocked int $n); the instruction at rip is decoded instead.
+ */
+static bool bounce_software_interrupt(struct cpu_regs *regs)
+{
+	struct vcpu *v = current_vcpu();
+	uint8_t insn[2];
+	unsigned int vec, len;
+
+	if (copy_from_guest(insn, regs->rip, 2)) {
+		return false;
+	}
+	if (insn[0] == 0xcd) {
+		vec = insn[1];
+		len = 2;
+	} else if (insn[0] == 0xcc) {
+		vec = 3;
+		len = 1;
+	} else {
+		return false;
+	}
+	/* The guest's user mode runs at its virtual CPL 3, its kernel at virtual CPL 0. */
+	if (!v->arch.traps[vec].address || (!v->arch.kernel_mode && v->arch.traps[vec].dpl < 3)) {
+		return false;
+	}
+	regs->rip += len;
+	pv_inject_exception(regs, vec, false, 0);
+	return true;
+}
+
+static void guest_syscall(struct cpu_regs *regs)
+{
+	struct vcpu *v = current_vcpu();
+
+	if (v->arch.kernel_mode) {
+		pv_hypercall(regs);
+		return;
+	}
+	/* A system call from guest user space goes to the guest kernel's syscall callback. */
+	regs->rip = regs->rcx;
+	regs->rflags = regs->r11;
+	if (bounce(regs, v->arch.syscall_callback.address, v->arch.syscall_callback.mask_events,
+		   false, 0)) {
+		/* Without a callback, syscall from user mode behaves as an invalid opcode. */
+		regs->rip -= 2;
+		pv_inject_exception(regs, X86_EXC_UD, false, 0);
+	}
+}
+
+void pv_do_guest_trap(struct cpu_regs *regs)
+{
+	struct vcpu *v = current_vcpu();
+	unsigned int vec = (unsigned int)regs->vector;
+
+	switch (vec) {
+	case SYSCALL_VECTOR:
+		guest_syscall(regs);
+		break;
+	case SYSCALL32_VECTOR:
+		/* No 32-bit syscall path for PV guests: the instruction is invalid there. */
+		regs->rip -= 2;
+		pv_inject_exception(regs, X86_EXC_UD, false, 0);
+		break;
+	case X86_EXC_PF: {
+		uint64_t cr2 = read_cr2();
+
+		if ((regs->error_code & 3) == 3 && pv_ptwr_fault(regs, cr2)) {
+			break;
+		}
+		v->arch.vcpu_info->arch.cr2 = cr2;
+		pv_inject_exception(regs, vec, true, regs->error_code);
+		break;
+	}
+	case X86_EXC_UD:
+		if (!emulate_forced_cpuid(regs)) {
+			pv_inject_exception(regs, vec, false, 0);
+		}
+		break;
+	case X86_EXC_GP:
+		if (bounce_software_interrupt(regs) || pv_emulate_privileged(regs)) {
+			break;
+		}
+		pv_inject_exception(regs, vec, true, regs->error_code);
+		break;
+	default:
+		pv_inject_exception(regs, vec, has_error_code(vec), regs->error_code);
+		break;
+	}
+}
+
+/* --- hypercalls --- */
+
+long do_set_trap_table(uint64_t traps, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct vcpu *v = current_vcpu();
+	struct trap_info ti;
+	unsigned int n;
+
+	/* A null list clears the whole table. */
+	if (!traps) {
+		memset(v->arch.traps, 0, sizeof(v->arch.traps));
+		return 0;
+	}
+	for (n = 0; n < 256; n++) {
+		if (copy_from_guest(&ti, traps + n * sizeof(ti), sizeof(ti))) {
+			return -EFAULT;
+		}
+		/* An entry with a zero address ends the list. */
+		if (!ti.address) {
+			return 0;
+		}
+		if (!is_canonical(ti.address) || in_hypervisor_window(ti.address)) {
+			return -EINVAL;
+		}
+		v->arch.traps[ti.vector].address = ti.address;
+		v->arch.traps[ti.vector].cs = FLAT_KERNEL_CS;
+		v->arch.traps[ti.vector].dpl = ti.flags & TI_DPL_MASK;
+		v->arch.traps[ti.vector].mask_events = ti.flags & TI_IF_FLAG;
+		if (n % 32 == 31 && hypercall_preempt_check()) {
+			return hypercall_create_continuation(__HYPERVISOR_set_trap_table,
+							     traps + (n + 1) * sizeof(ti), 0, 0, 0, 0);
+		}
+	}
+	return 0;
+}
+
+static int set_callback(struct pv_callback *cb, uint64_t address, bool mask)
+{
+	if (address && (!is_canonical(address) || in_hypervisor_window(address))) {
+		return -EINVAL;
+	}
+	cb->address = address;
+	cb->mask_events = mask;
+	return 0;
+}
+
+long do_set_callbacks(uint64_t event, uint64_t failsafe, uint64_t syscall, uint64_t a4,
+		      uint64_t a5)
+{
+	struct vcpu *v = current_vcpu();
+
+	if ((event && (!is_canonical(event) || in_hypervisor_window(event))) ||
+	    (failsafe && (!is_canonical(failsafe) || in_hypervisor_window(failsafe))) ||
+	    (syscall && (!is_canonical(syscall) || in_hypervisor_window(syscall)))) {
+		return -EINVAL;
+	}
+	set_callback(&v->arch.event_callback, event, true);
+	set_callback(&v->arch.failsafe_callback, failsafe, true);
+	set_callback(&v->arch.syscall_callback, syscall, false);
+	return 0;
+}
+
+long do_callback_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct vcpu *v = current_vcpu();
+	struct callback_register reg;
+	struct callback_unregister unreg;
+	struct pv_callback *cb;
+	uint16_t type;
+
+	switch (cmd) {
+	case CALLBACKOP_register:
+		if (copy_from_guest(&reg, arg, sizeof(reg))) {
+			return -EFAULT;
+		}
+		type = reg.type;
+		break;
+	case CALLBACKOP_unregister:
+		if (copy_from_guest(&unreg, arg, sizeof(unreg))) {
+			return -EFAULT;
+		}
+		type = unreg.type;
+		reg.address = 0;
+		reg.flags = 0;
+		break;
+	default:
+		return -ENOSYS;
+	}
+	switch (type) {
+	case CALLBACKTYPE_event:
+		cb = &v->arch.event_callback;
+		break;
+	case CALLBACKTYPE_failsafe:
+		cb = &v->arch.failsafe_callback;
+		break;
+	case CALLBACKTYPE_syscall:
+		cb = &v->arch.syscall_callback;
+		break;
+	case CALLBACKTYPE_nmi:
+		cb = &v->arch.nmi_callback;
+		break;
+	default:
+		/* syscall32 and sysenter: no 32-bit guest user space on Argon's PV path. */
+		return -EINVAL;
+	}
+	return set_callback(cb, reg.address, reg.flags & CALLBACKF_mask_events);
+}
+
+long do_stack_switch(uint64_t ss, uint64_t sp, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct vcpu *v = current_vcpu();
+
+	/* The kernel stack selector must be a ring-3 data selector the guest may use. */
+	if ((ss & 3) != 3 || !is_canonical(sp) || in_hypervisor_window(sp)) {
+		return -EINVAL;
+	}
+	v->arch.kernel_ss = ss;
+	v->arch.kernel_sp = sp;
+	return 0;
+}
+
+long do_set_segment_base(uint64_t which, uint64_t base, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct vcpu *v = current_vcpu();
+
+	if (which != SEGBASE_GS_USER_SEL && !is_canonical(base)) {
+		return -EINVAL;
+	}
+	switch (which) {
+	case SEGBASE_FS:
+		v->arch.fs_base = base;
+		wrmsr(MSR_FS_BASE, base);
+		return 0;
+	case SEGBASE_GS_USER:
+		v->arch.gs_base_user = base;
+		if (!v->arch.kernel_mode) {
+			wrmsr(MSR_GS_BASE, base);
+		}
+		return 0;
+	case SEGBASE_GS_KERNEL:
+		v->arch.gs_base_kernel = base;
+		if (v->arch.kernel_mode) {
+			wrmsr(MSR_GS_BASE, base);
+		}
+		return 0;
+	case SEGBASE_GS_USER_SEL:
+		/* Only the null selector so far: its base is 0 (guest GDT/LDT descriptors come later). */
+		if ((base & 0xffff) > 3) {
+			return -EINVAL;
+		}
+		v->arch.gs_sel_user = 0;
+		v->arch.gs_base_user = 0;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+long do_iret(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct cpu_regs *regs = guest_cpu_regs();
+	struct vcpu *v = current_vcpu();
+	struct iret_context ctx;
+
+	if (copy_from_guest(&ctx, regs->rsp, sizeof(ctx))) {
+		domain_crash(v->domain, "iret: unreadable iret frame");
+		return -EFAULT;
+	}
+	if (!is_canonical(ctx.rip) || in_hypervisor_window(ctx.rip)) {
+		domain_crash(v->domain, "iret: bad return address");
+		return -EINVAL;
+	}
+	if ((ctx.cs & 3) == 3 && v->arch.kernel_mode) {
+		if (!mfn_x(v->arch.guest_table_user)) {
+			domain_crash(v->domain, "iret to user mode without user page tables");
+			return -EINVAL;
+		}
+		pv_toggle_guest_mode(v);
+	}
+	regs->rip = ctx.rip;
+	regs->cs = ctx.cs | 3;
+	regs->rflags = (ctx.rflags & ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM)) | X86_EFLAGS_IF;
+	regs->rsp = ctx.rsp;
+	regs->ss = ctx.ss | 3;
+	if (!(ctx.flags & VGCF_in_syscall)) {
+		regs->r11 = ctx.r11;
+		regs->rcx = ctx.rcx;
+	}
+	v->arch.vcpu_info->evtchn_upcall_mask = !(ctx.rflags & X86_EFLAGS_IF);
+	/* The dispatcher writes the return value to rax: give back the guest's own. */
+	return (long)ctx.rax;
+}

@@ -1,0 +1,153 @@
+/* Domain lifetime: creation, memory ownership, shutdown and destruction. */
+#include <argon/arch.h>
+#include <argon/console.h>
+#include <argon/domain.h>
+#include <argon/errno.h>
+#include <argon/lib.h>
+#include <argon/mm.h>
+#include <argon/arch.h>
+
+static struct domain domain_store[MAX_DOMAINS];
+static bool domain_used[MAX_DOMAINS];
+
+struct domain *domain_by_id(domid_t id)
+{
+	unsigned int i;
+
+	for (i = 0; i < MAX_DOMAINS; i++) {
+		if (domain_used[i] && domain_store[i].domain_id == id) {
+			return &domain_store[i];
+		}
+	}
+	return NULL;
+}
+
+/* Link @mfn into @d's page list and count it; caller holds d->page_lock. */
+static void assign_page(struct domain *d, mfn_t mfn)
+{
+	struct page_info *pg = &sys_heap.frames[mfn_x(mfn)];
+
+	pg->owner = d->domain_id;
+	pg->prev = PAGE_LIST_NULL;
+	pg->next = d->page_list_head;
+	if (d->page_list_head != PAGE_LIST_NULL) {
+		sys_heap.frames[d->page_list_head].prev = (uint32_t)mfn_x(mfn);
+	}
+	d->page_list_head = (uint32_t)mfn_x(mfn);
+	d->tot_pages++;
+}
+
+int domain_alloc_page(struct domain *d, mfn_t *out)
+{
+	unsigned long flags;
+	mfn_t m;
+	int rc;
+
+	flags = spin_lock_irqsave(&d->page_lock);
+	if (d->tot_pages >= d->max_pages) {
+		spin_unlock_irqrestore(&d->page_lock, flags);
+		return -ENOSPC;
+	}
+	rc = heap_alloc(&sys_heap, 0, d->domain_id, &m);
+	if (!rc) {
+		assign_page(d, m);
+	}
+	spin_unlock_irqrestore(&d->page_lock, flags);
+	if (rc) {
+		return rc;
+	}
+	/* Frames are scrubbed when freed, but boot memory may hold anything: clear on the way in. */
+	clear_page(arch_mfn_to_virt(m));
+	*out = m;
+	return 0;
+}
+
+int domain_create(domid_t id, bool privileged, uint64_t max_pages, unsigned int max_vcpus,
+		  struct domain **out)
+{
+	struct domain *d = NULL;
+	unsigned int i, slot = MAX_DOMAINS;
+	mfn_t si;
+	int rc;
+
+	if (max_vcpus == 0 || max_vcpus > MAX_VCPUS_PER_DOMAIN || id >= DOMID_FIRST_RESERVED) {
+		return -EINVAL;
+	}
+	if (domain_by_id(id)) {
+		return -EEXIST;
+	}
+	for (i = 0; i < MAX_DOMAINS; i++) {
+		if (!domain_used[i]) {
+			slot = i;
+			break;
+		}
+	}
+	if (slot == MAX_DOMAINS) {
+		return -ENOMEM;
+	}
+	d = &domain_store[slot];
+	memset(d, 0, sizeof(*d));
+	d->domain_id = id;
+	d->state = DOMAIN_CREATED;
+	d->is_privileged = privileged;
+	d->page_lock = (spinlock_t)SPIN_LOCK_UNLOCKED;
+	d->page_list_head = PAGE_LIST_NULL;
+	d->max_pages = max_pages;
+	d->max_vcpus = max_vcpus;
+	domain_used[slot] = true;
+
+	/* shared_info belongs to the domain but is not part of its memory allowance. */
+	rc = heap_alloc(&sys_heap, 0, DOMID_XEN, &si);
+	if (rc) {
+		domain_used[slot] = false;
+		return rc;
+	}
+	d->shared_info_mfn = si;
+	d->shared_info = arch_mfn_to_virt(si);
+	clear_page(d->shared_info);
+	for (i = 0; i < max_vcpus; i++) {
+		struct vcpu *v = alloc_xenheap(sizeof(*v));
+
+		if (!v) {
+			while (i--) {
+				free_xenheap(d->vcpus[i], sizeof(struct vcpu));
+			}
+			heap_free(&sys_heap, si, 0);
+			domain_used[slot] = false;
+			return -ENOMEM;
+		}
+		v->vcpu_id = i;
+		v->domain = d;
+		d->vcpus[i] = v;
+	}
+	arch_domain_create(d);
+	*out = d;
+	return 0;
+}
+
+void domain_destroy(struct domain *d)
+{
+	unsigned int slot = (unsigned int)(d - domain_store);
+	uint32_t m;
+
+	d->state = DOMAIN_DYING;
+	arch_domain_destroy(d);
+	m = d->page_list_head;
+	while (m != PAGE_LIST_NULL) {
+		uint32_t next = sys_heap.frames[m].next;
+
+		clear_page(arch_mfn_to_virt(_mfn(m)));
+		if (heap_free(&sys_heap, _mfn(m), 0)) {
+			/* Still referenced (a bug in reference counting): keep it out of circulation. */
+			log_err("d%u: frame %#x still in use at destruction; leaked\n", d->domain_id, m);
+		}
+		m = next;
+	}
+	clear_page(d->shared_info);
+	heap_free(&sys_heap, d->shared_info_mfn, 0);
+	for (m = 0; m < d->max_vcpus; m++) {
+		free_xenheap(d->vcpus[m], sizeof(struct vcpu));
+		d->vcpus[m] = NULL;
+	}
+	domain_used[slot] = false;
+}

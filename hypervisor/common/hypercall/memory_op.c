@@ -1,0 +1,85 @@
+/*
+ * memory_op: the queries about a domain's memory that need no page-table changes. Sub-ops that
+ * move frames in or out of a domain (increase/decrease_reservation, populate_physmap, exchange)
+ * are -ENOSYS until the PV MMU manages the p2m.
+ */
+#include <argon/domain.h>
+#include <argon/errno.h>
+#include <argon/guest_access.h>
+#include <argon/hypercall.h>
+#include <argon/lib.h>
+#include <argon/mm.h>
+#include <asm/layout.h>
+#include <public/memory.h>
+
+/* The domain a domid_t argument names: the caller itself, or any domain for the privileged one. */
+static struct domain *target_domain(struct domain *self, uint64_t arg, long *err)
+{
+	domid_t id;
+	struct domain *d;
+
+	if (copy_from_guest(&id, arg, sizeof(id))) {
+		*err = -EFAULT;
+		return NULL;
+	}
+	if (id == DOMID_SELF || id == self->domain_id) {
+		return self;
+	}
+	if (!self->is_privileged) {
+		*err = -EPERM;
+		return NULL;
+	}
+	d = domain_by_id(id);
+	*err = d ? 0 : -ESRCH;
+	return d;
+}
+
+long do_memory_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct domain *self = current_vcpu()->domain, *d;
+	long err = 0;
+
+	switch (cmd) {
+	case XENMEM_maximum_ram_page:
+		return (long)(sys_heap.nr_frames - 1);
+	case XENMEM_current_reservation:
+	case XENMEM_maximum_reservation:
+		d = target_domain(self, arg, &err);
+		if (!d) {
+			return err;
+		}
+		return (long)(cmd == XENMEM_current_reservation ? d->tot_pages : d->max_pages);
+	case XENMEM_machphys_mapping: {
+		struct xen_machphys_mapping m = {
+			.v_start = RO_MPT_VIRT_START,
+			.v_end = RO_MPT_VIRT_END,
+			.max_mfn = sys_heap.nr_frames - 1,
+		};
+
+		return copy_to_guest(arg, &m, sizeof(m)) ? -EFAULT : 0;
+	}
+	case XENMEM_memory_map: {
+		struct xen_memory_map map;
+		struct xen_e820_entry e = { 0 };
+
+		if (copy_from_guest(&map, arg, sizeof(map))) {
+			return -EFAULT;
+		}
+		if (map.nr_entries < 1) {
+			return -EINVAL;
+		}
+		/* A PV guest's pseudo-physical space is one run of RAM from pfn 0. */
+		e.addr = 0;
+		e.size = self->tot_pages << PAGE_SHIFT;
+		e.type = 1;
+		map.nr_entries = 1;
+		if (copy_to_guest(map.buffer.addr, &e, sizeof(e)) ||
+		    copy_to_guest(arg, &map, sizeof(map))) {
+			return -EFAULT;
+		}
+		return 0;
+	}
+	default:
+		return -ENOSYS;
+	}
+}

@@ -1,0 +1,56 @@
+/* sched_op: yielding and shutting down (blocking and polling come with event channels). */
+#include <argon/domain.h>
+#include <argon/errno.h>
+#include <argon/guest_access.h>
+#include <argon/hypercall.h>
+#include <public/sched.h>
+
+long do_sched_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct domain *d = current_vcpu()->domain;
+
+	switch (cmd) {
+	case SCHEDOP_yield:
+		return 0;
+	case SCHEDOP_shutdown:
+	case SCHEDOP_shutdown_code: {
+		struct sched_shutdown s;
+
+		if (copy_from_guest(&s, arg, sizeof(s))) {
+			return -EFAULT;
+		}
+		if (s.reason > SHUTDOWN_MAX) {
+			return -EINVAL;
+		}
+		if (cmd == SCHEDOP_shutdown_code) {
+			d->shutdown_reason = s.reason;
+			return 0;
+		}
+		domain_shutdown(d, s.reason);
+		return 0;
+	}
+	case SCHEDOP_remote_shutdown: {
+		struct sched_remote_shutdown s;
+		struct domain *target;
+
+		if (!d->is_privileged) {
+			return -EPERM;
+		}
+		if (copy_from_guest(&s, arg, sizeof(s))) {
+			return -EFAULT;
+		}
+		target = domain_by_id(s.domain_id);
+		if (!target) {
+			return -ESRCH;
+		}
+		if (s.reason > SHUTDOWN_MAX) {
+			return -EINVAL;
+		}
+		domain_shutdown(target, s.reason);
+		return 0;
+	}
+	default:
+		/* block, poll, watchdog, pin_override: not yet (event channels and scheduler). */
+		return -ENOSYS;
+	}
+}

@@ -1,0 +1,82 @@
+/* Domains and virtual CPUs. */
+#ifndef ARGON_DOMAIN_H
+#define ARGON_DOMAIN_H
+
+#include <argon/spinlock.h>
+#include <argon/types.h>
+#include <asm/domain.h>
+
+typedef uint16_t domid_t;
+
+#define MAX_DOMAINS 64
+#define MAX_VCPUS_PER_DOMAIN 32
+
+enum domain_state {
+	DOMAIN_CREATED,		/* being built, not yet run */
+	DOMAIN_RUNNING,
+	DOMAIN_PAUSED,
+	DOMAIN_SHUTDOWN,	/* the guest asked to stop; shutdown_reason says why */
+	DOMAIN_DYING,		/* being torn down */
+};
+
+struct domain;
+
+/** A virtual CPU. */
+struct vcpu {
+	unsigned int vcpu_id;
+	struct domain *domain;
+	struct arch_vcpu arch;
+};
+
+/** A domain: an address space, its memory and its vCPUs. */
+struct domain {
+	domid_t domain_id;
+	enum domain_state state;
+	bool is_privileged;
+	unsigned int shutdown_reason;	/* SHUTDOWN_* of the public ABI, valid in DOMAIN_SHUTDOWN */
+
+	spinlock_t page_lock;		/* guards the page list and the counts below */
+	uint32_t page_list_head;	/* MFN of the first owned frame, linked through page_info */
+	uint64_t tot_pages;		/* frames owned */
+	uint64_t max_pages;		/* frames it may own */
+
+	unsigned int max_vcpus;
+	struct vcpu *vcpus[MAX_VCPUS_PER_DOMAIN];
+
+	/* The shared_info page (one frame of Xen-ABI shared data, owned by the domain). */
+	mfn_t shared_info_mfn;
+	void *shared_info;
+
+	char cmdline[1024];
+	char console_line[160];		/* guest console output not yet ended by a newline */
+	unsigned int console_len;
+	struct arch_domain arch;
+};
+
+/** The domain with ID @id, or NULL. */
+struct domain *domain_by_id(domid_t id);
+
+/**
+ * Create domain @id (running nothing yet) with room for @max_pages frames and @max_vcpus vCPUs;
+ * the shared_info page is allocated and zeroed. Returns 0 and the domain in *@out, -EEXIST,
+ * -EINVAL or -ENOMEM.
+ */
+int domain_create(domid_t id, bool privileged, uint64_t max_pages, unsigned int max_vcpus,
+		  struct domain **out);
+
+/**
+ * Allocate one zeroed frame for @d, owned by it and linked into its page list. Returns 0 and the
+ * MFN in *@out, -ENOSPC when the domain is at max_pages, or -ENOMEM.
+ */
+int domain_alloc_page(struct domain *d, mfn_t *out);
+
+/** Scrub and free every frame @d owns, free its vCPUs and the domain; the ID becomes free. */
+void domain_destroy(struct domain *d);
+
+/** Record that @d shut down for @reason and stop running it. */
+void domain_shutdown(struct domain *d, unsigned int reason);
+
+/** The vCPU running on this CPU (NULL when idle). */
+struct vcpu *current_vcpu(void);
+
+#endif

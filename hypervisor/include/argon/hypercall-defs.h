@@ -1,0 +1,21 @@
+/*
+ * The hypercall table, declared once: HYPERCALL(number, name, who may call it). Number and name are
+ * Xen's public ABI (include/public/xen.h); "who" is ALL or PRIV (the privileged domain only).
+ * Numbers absent here return -ENOSYS. The dispatch table and docs/abi/ index derive from this list.
+ * No include guard: the includer defines HYPERCALL() first.
+ */
+HYPERCALL(0, set_trap_table, ALL)
+HYPERCALL(1, mmu_update, ALL)
+HYPERCALL(3, stack_switch, ALL)
+HYPERCALL(4, set_callbacks, ALL)
+HYPERCALL(12, memory_op, ALL)
+HYPERCALL(13, multicall, ALL)
+HYPERCALL(14, update_va_mapping, ALL)
+HYPERCALL(17, xen_version, ALL)
+HYPERCALL(18, console_io, ALL)
+HYPERCALL(21, vm_assist, ALL)
+HYPERCALL(23, iret, ALL)
+HYPERCALL(25, set_segment_base, ALL)
+HYPERCALL(26, mmuext_op, ALL)
+HYPERCALL(29, sched_op, ALL)
+HYPERCALL(30, callback_op, ALL)
