@@ -3,12 +3,16 @@ TOP := $(abspath .)
 BUILD := $(TOP)/build
 PYTEST ?= /usr/bin/python3 -m pytest
 
-.PHONY: all hypervisor iso run test unit-test system-test dom0-tools bench deps clean
+.PHONY: all hypervisor guests iso run test unit-test system-test dom0-tools bench deps clean
 
 all: hypervisor dom0-tools
 
 hypervisor:
 	$(MAKE) -C hypervisor O=$(BUILD)/hypervisor
+
+# PV test kernels: build/guests/<name>.elf, for the system tests.
+guests:
+	$(MAKE) -C tests/guests O=$(BUILD)/guests
 
 iso: hypervisor
 	scripts/mkiso --out $(BUILD)/argon.iso --hv-cmdline "$(HV_CMDLINE)"
@@ -31,7 +35,7 @@ unit-test:
 	$(MAKE) -C tests/abi O=$(BUILD)/abi
 	$(MAKE) -C dom0-tools test
 
-system-test: hypervisor
+system-test: hypervisor guests
 	$(PYTEST) -q tests/system
 
 bench: deps
