@@ -28,6 +28,9 @@
 #define IOREMAP_VIRT_END _AC(0xffff820000000000, UL)
 /* Slot 260: the hypervisor image; virtual = ARGON_VIRT_START + physical. */
 #define ARGON_VIRT_START _AC(0xffff820000000000, UL)
+/* Slot 261: the machine-to-phys table, writable by the hypervisor (slot 256 is its guest view). */
+#define RW_MPT_VIRT_START _AC(0xffff828000000000, UL)
+#define RW_MPT_VIRT_END _AC(0xffff830000000000, UL)
 /* Slots 262-271: the direct map of machine memory (5 TiB). */
 #define DIRECTMAP_VIRT_START _AC(0xffff830000000000, UL)
 #define DIRECTMAP_VIRT_END _AC(0xffff880000000000, UL)
