@@ -136,6 +136,8 @@ static void start_dom0(void)
 	if (sys_heap.free_pages * PAGE_SIZE < mem + reserve) {
 		mem = sys_heap.free_pages * PAGE_SIZE > reserve ? sys_heap.free_pages * PAGE_SIZE - reserve : 0;
 	}
+	log_info("Memory: %llu KiB free before building domain 0\n",
+		 (unsigned long long)sys_heap.free_pages * 4);
 	rc = pv_build_dom0(phys_to_virt(k->start), k->end - k->start, k->cmdline,
 			   i ? phys_to_virt(i->start) : NULL, i ? i->end - i->start : 0, ALIGN_DOWN(mem, PAGE_SIZE));
 	panic("cannot build domain 0 (error %d)", rc);

@@ -144,7 +144,7 @@ void pv_return_to_guest_work(struct cpu_regs *regs)
 	this_cpu()->curr_vcpu = NULL;
 	write_cr3(virt_to_phys(idle_l4));
 	domain_destroy(d);
-	log_info("last domain (d%u) has shut down; %llu KiB free\n", d->domain_id,
+	log_info("last domain (d%u) has shut down; Memory: %llu KiB free\n", d->domain_id,
 		 (unsigned long long)sys_heap.free_pages * 4);
 	machine_halt(exit_status_for(reason));
 }
