@@ -48,4 +48,7 @@
 #define EALREADY 114
 #define EINPROGRESS 115
 
+/* Internal only, never seen by a guest: a preempted operation continues in a continuation. */
+#define ERESTART 85
+
 #endif
