@@ -12,6 +12,7 @@
 #include <asm/cpu.h>
 #include <asm/mm.h>
 #include <asm/page.h>
+#include <asm/pv/mm.h>
 
 struct range {
 	uint64_t start, end;	/* bytes, [start, end) */
@@ -311,6 +312,7 @@ void memory_init(const struct mb2_info *mbi, paddr_t mbi_pa)
 	reserve(balloc_start, balloc_next, R_BOOTALLOC);
 	populate_heap();
 	heap_ready = true;
+	m2p_init();
 
 	log_info("Memory: %llu KiB RAM, %llu KiB free, %llu KiB reserved\n",
 		 (unsigned long long)boot_memory.ram * 4, (unsigned long long)boot_memory.free * 4,
