@@ -9,10 +9,12 @@ def test_apic_timer_rate_and_timer_queue(boot):
     assert b.rc == EXIT_SUCCESS, b.text
     (_, m) = b.must_find(r"^TSC: (\d+)\.(\d+) MHz")
     assert int(m.group(1)) >= 100
-    (_, m) = b.must_find(r"^selftest: apic: (\d+) ticks in (\d+) us of TSC time$")
-    ticks, us = int(m.group(1)), int(m.group(2))
-    assert 950000 <= us <= 1100000
-    assert 95 <= ticks <= 105, f"APIC timer at 100 Hz gave {ticks} ticks in 1 s"
+    (_, m) = b.must_find(r"^selftest: apic: (\d+) ticks in (\d+) us of TSC time, median interval (\d+) us$")
+    ticks, us, median = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    assert 1950000 <= us <= 2100000
+    # 50 Hz: 20 ms between ticks. A loaded host may merge a few ticks, never speed them up.
+    assert 19000 <= median <= 21000, f"APIC timer at 50 Hz: median tick interval {median} us"
+    assert 80 <= ticks <= 105
     for r in b.findall(r"^selftest: (apic|timer): (PASS|FAIL): (.*)$"):
         assert r.group(2) == "PASS", r.group(0)
     assert len(b.findall(r"^selftest: timer: PASS")) == 2
