@@ -23,6 +23,7 @@ void serial_init(void);
 extern char boot_stack_block[];
 
 char argon_cmdline[1024];
+static void *gdt_zero_page;
 static struct mb2_info boot_info;
 static struct acpi_info acpi;
 
@@ -189,6 +190,11 @@ void start_argon(paddr_t mbi_pa)
 
 	log_info("Memory map from the boot loader:\n");
 	memory_init(&boot_info, mbi_pa);
+	gdt_zero_page = alloc_xenheap(PAGE_SIZE);
+	if (!gdt_zero_page) {
+		panic("cannot allocate the GDT zero page");
+	}
+	percpu_gdt_window(0, arch_virt_to_mfn(gdt_zero_page));
 	enable_protections();
 	acpi_init();
 	time_init();

@@ -3,7 +3,9 @@
  * separate IST stacks for NMI, double fault and machine check, and the IDT shared by all CPUs.
  */
 #include <argon/lib.h>
+#include <argon/console.h>
 #include <asm/cpu.h>
+#include <asm/page.h>
 #include <asm/percpu.h>
 #include <asm/regs.h>
 
@@ -78,8 +80,9 @@ void percpu_init(unsigned int cpu, uint64_t stack_block)
 	pc->tss.iomap_base = sizeof(pc->tss);
 
 	/*
-	 * The GDT base is placed so Argon's page lands at selector 0xe000; the pages below belong to
-	 * guest GDT frames and are mapped in by PV support. Only reserved selectors are loaded here.
+	 * Until the per-CPU GDT window exists (percpu_gdt_window()), the base is placed so Argon's page
+	 * lands at selector 0xe000 and the limit covers only that page's selectors; whatever lies
+	 * below is never read because only Argon runs and it loads only reserved selectors.
 	 */
 	gdtr.base = (uint64_t)pc->gdt_page - GDT_RESERVED_BYTE;
 	gdtr.limit = GDT_RESERVED_BYTE + sizeof(pc->gdt_page) - 1;
@@ -139,4 +142,35 @@ void idt_init(void)
 	idtr.base = (uint64_t)idt;
 	idtr.limit = sizeof(idt) - 1;
 	__asm__ __volatile__("lidt %0" : : "m"(idtr));
+}
+
+/*
+ * Move this CPU's GDT into its own 64 KiB window, as every PV vCPU sees it: pages 0-13 (selectors
+ * below 0xe000, the guest's part of the GDT) map a zeroed page read-only until guest GDT frames
+ * are installed there, so any selector a guest loads from them is a not-present descriptor and
+ * faults; page 14 maps Argon's descriptor page. Nothing of the hypervisor is reachable through the
+ * GDT limit.
+ */
+void percpu_gdt_window(unsigned int cpu, mfn_t zero_page)
+{
+	struct percpu *pc = &percpu_areas[cpu];
+	uint64_t base = GDT_VIRT_START + (uint64_t)cpu * GDT_VIRT_SIZE;
+	struct desc_ptr gdtr;
+	unsigned int i;
+
+	for (i = 0; i < GDT_RESERVED_BYTE / PAGE_SIZE; i++) {
+		if (map_pages(idle_l4, base + i * PAGE_SIZE, mfn_to_paddr(zero_page), PAGE_SIZE,
+			      PAGE_HYPERVISOR_RO, 1)) {
+			panic("cannot map the GDT window of CPU %u", cpu);
+		}
+	}
+	/* Writable: ltr marks the TSS descriptor busy. */
+	if (map_pages(idle_l4, base + GDT_RESERVED_BYTE, virt_to_phys(pc->gdt_page), PAGE_SIZE,
+		      PAGE_HYPERVISOR_RW, 1)) {
+		panic("cannot map the GDT window of CPU %u", cpu);
+	}
+	pc->gdt_base = base;
+	gdtr.base = base;
+	gdtr.limit = GDT_RESERVED_BYTE + PAGE_SIZE - 1;
+	__asm__ __volatile__("lgdt %0" : : "m"(gdtr));
 }

@@ -23,9 +23,12 @@
 /* Slot 258: the frame table (struct page_info per MFN); 512 GiB covers 64 TiB of RAM. */
 #define FRAMETABLE_VIRT_START _AC(0xffff810000000000, UL)
 #define FRAMETABLE_VIRT_END _AC(0xffff818000000000, UL)
-/* Slot 259: uncached mappings of device registers (local APIC, IO-APIC, HPET). */
+/* Slot 259, first half: uncached mappings of device registers (local APIC, IO-APIC, HPET). */
 #define IOREMAP_VIRT_START _AC(0xffff818000000000, UL)
-#define IOREMAP_VIRT_END _AC(0xffff820000000000, UL)
+#define IOREMAP_VIRT_END _AC(0xffff81c000000000, UL)
+/* Slot 259, second half: a 64 KiB GDT window per CPU (guest GDT frames, then Argon's page). */
+#define GDT_VIRT_START _AC(0xffff81c000000000, UL)
+#define GDT_VIRT_SIZE _AC(0x10000, )
 /* Slot 260: the hypervisor image; virtual = ARGON_VIRT_START + physical. */
 #define ARGON_VIRT_START _AC(0xffff820000000000, UL)
 /* Slot 261: the machine-to-phys table, writable by the hypervisor (slot 256 is its guest view). */

@@ -47,6 +47,7 @@ struct percpu {
 	struct timer *timer_heap[NR_TIMERS_PER_CPU];
 	uint64_t nmi_count;
 	struct vcpu *curr_vcpu;		/* the vCPU running here, NULL when idle */
+	uint64_t gdt_base;		/* virtual base of this CPU's GDT window */
 	/* The GDT page at selector 0xe000 that holds Argon's descriptors. */
 	uint64_t gdt_page[512] __attribute__((__aligned__(4096)));
 };
@@ -77,6 +78,9 @@ static inline uint64_t ist_stack_base(uint64_t block, unsigned int n)
  * @stack_block; the caller must already run on that block's main stack.
  */
 void percpu_init(unsigned int cpu, uint64_t stack_block);
+
+/** Switch CPU @cpu's GDT to its window in the hypervisor map (after the page tables exist). */
+void percpu_gdt_window(unsigned int cpu, mfn_t zero_page);
 
 /** Load the shared IDT on the running CPU (built on first call). */
 void idt_init(void);
