@@ -6,8 +6,11 @@
  */
 HYPERCALL(0, set_trap_table, ALL)
 HYPERCALL(1, mmu_update, ALL)
+HYPERCALL(2, set_gdt, ALL)
 HYPERCALL(3, stack_switch, ALL)
 HYPERCALL(4, set_callbacks, ALL)
+HYPERCALL(5, fpu_taskswitch, ALL)
+HYPERCALL(10, update_descriptor, ALL)
 HYPERCALL(12, memory_op, ALL)
 HYPERCALL(13, multicall, ALL)
 HYPERCALL(14, update_va_mapping, ALL)

@@ -146,9 +146,12 @@ static void start_dom0(void)
 
 static void enable_protections(void)
 {
-	uint64_t cr4 = read_cr4();
+	uint64_t cr4 = read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
 
-	/* SMEP now; SMAP waits for the guest-copy helpers that bracket user accesses (PV issue). */
+	/*
+	 * FXSAVE/SSE for guests (Argon itself never touches FPU/SIMD registers); SMEP now; SMAP waits
+	 * for guest-copy helpers that bracket user accesses with stac/clac.
+	 */
 	if (boot_cpu.smep) {
 		cr4 |= X86_CR4_SMEP;
 	}

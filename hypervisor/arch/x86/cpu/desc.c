@@ -5,7 +5,9 @@
 #include <argon/lib.h>
 #include <argon/console.h>
 #include <asm/cpu.h>
+#include <argon/domain.h>
 #include <asm/page.h>
+#include <asm/pv/descriptor.h>
 #include <asm/percpu.h>
 #include <asm/regs.h>
 
@@ -151,6 +153,8 @@ void idt_init(void)
  * faults; page 14 maps Argon's descriptor page. Nothing of the hypervisor is reachable through the
  * GDT limit.
  */
+static mfn_t gdt_zero_mfn;
+
 void percpu_gdt_window(unsigned int cpu, mfn_t zero_page)
 {
 	struct percpu *pc = &percpu_areas[cpu];
@@ -169,8 +173,24 @@ void percpu_gdt_window(unsigned int cpu, mfn_t zero_page)
 		      PAGE_HYPERVISOR_RW, 1)) {
 		panic("cannot map the GDT window of CPU %u", cpu);
 	}
+	gdt_zero_mfn = zero_page;
 	pc->gdt_base = base;
 	gdtr.base = base;
 	gdtr.limit = GDT_RESERVED_BYTE + PAGE_SIZE - 1;
 	__asm__ __volatile__("lgdt %0" : : "m"(gdtr));
+}
+
+void percpu_gdt_load_guest(struct vcpu *v)
+{
+	struct percpu *pc = this_cpu();
+	unsigned int i;
+
+	/* Writable for the CPU's accessed-bit updates; the guest's own mappings stay read-only. */
+	for (i = 0; i < GDT_RESERVED_BYTE / PAGE_SIZE; i++) {
+		bool guest = i < v->arch.nr_gdt_frames;
+
+		map_pages(idle_l4, pc->gdt_base + i * PAGE_SIZE,
+			  mfn_to_paddr(guest ? v->arch.gdt_frames[i] : gdt_zero_mfn), PAGE_SIZE,
+			  guest ? PAGE_HYPERVISOR_RW : PAGE_HYPERVISOR_RO, 1);
+	}
 }

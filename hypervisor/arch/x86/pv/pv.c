@@ -11,6 +11,7 @@
 #include <asm/cpu.h>
 #include <asm/page.h>
 #include <asm/pv.h>
+#include <asm/pv/descriptor.h>
 #include <public/sched.h>
 #include <public/xen.h>
 
@@ -67,6 +68,13 @@ void __attribute__((weak)) pv_relinquish_memory(struct domain *d)
 
 void arch_domain_destroy(struct domain *d)
 {
+	unsigned int i;
+
+	for (i = 0; i < d->max_vcpus; i++) {
+		pv_release_descriptor_tables(d->vcpus[i]);
+		/* This CPU's GDT window must not keep mapping frames that are about to be freed. */
+		percpu_gdt_load_guest(d->vcpus[i]);
+	}
 	pv_relinquish_memory(d);
 }
 

@@ -203,6 +203,14 @@ void pv_do_guest_trap(struct cpu_regs *regs)
 		pv_inject_exception(regs, vec, true, regs->error_code);
 		break;
 	}
+	case X86_EXC_NM:
+		/* The guest's lazy FPU switch: TS was set for it; clear it and let its handler run. */
+		if (v->arch.fpu_ts) {
+			v->arch.fpu_ts = false;
+			write_cr0(read_cr0() & ~X86_CR0_TS);
+		}
+		pv_inject_exception(regs, vec, false, 0);
+		break;
 	case X86_EXC_UD:
 		if (!emulate_forced_cpuid(regs)) {
 			pv_inject_exception(regs, vec, false, 0);
@@ -411,4 +419,14 @@ long do_iret(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 	v->arch.vcpu_info->evtchn_upcall_mask = !(ctx.rflags & X86_EFLAGS_IF);
 	/* The dispatcher writes the return value to rax: give back the guest's own. */
 	return (long)ctx.rax;
+}
+
+long do_fpu_taskswitch(uint64_t set, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct vcpu *v = current_vcpu();
+
+	/* One vCPU per CPU so far: the real CR0.TS is the guest's. */
+	v->arch.fpu_ts = set != 0;
+	write_cr0(set ? read_cr0() | X86_CR0_TS : read_cr0() & ~X86_CR0_TS);
+	return 0;
 }

@@ -31,9 +31,12 @@ struct arch_vcpu {
 	uint16_t gs_sel_user;
 	struct pv_callback event_callback, failsafe_callback, syscall_callback, nmi_callback;
 	struct pv_trap traps[256];
+	mfn_t gdt_frames[14];		/* set_gdt: the guest's GDT frames (selectors below 0xe000) */
+	unsigned int nr_gdt_frames, gdt_ents;
 	uint64_t ldt_base;
 	uint32_t ldt_ents;
 	uint32_t iopl;			/* virtual IOPL for port-access policy */
+	bool fpu_ts;			/* the guest's virtual CR0.TS (fpu_taskswitch) */
 	struct vcpu_info *vcpu_info;	/* this vCPU's slot in shared_info */
 	/* Guest register state while the vCPU is not on a CPU. */
 	struct cpu_regs saved_regs;
