@@ -34,6 +34,14 @@ def test_hello_kernel_passes_every_test(boot):
     b.must_find(r"^d0: shut down: poweroff \(0\)$")
 
 
+def test_io_port_policy(boot):
+    """Port I/O: #GP without IOPL, real ports with it, Argon's own ports masked."""
+    b = run_guest(boot, "io")
+    assert b.rc == EXIT_SUCCESS, b.text
+    results = assert_all_pass(b)
+    assert "test_exit_port_is_blocked" in results
+
+
 def test_domain_memory_is_returned_on_shutdown(boot):
     b = run_guest(boot, "hello", mem="48M")
     assert b.rc == EXIT_SUCCESS, b.text

@@ -14,6 +14,9 @@
 #include <public/callback.h>
 #include <public/xen.h>
 
+/* Page-fault error code: the access came from user mode (SDM vol. 3, 4.7). */
+#define PFEC_USER (1ULL << 2)
+
 static bool is_canonical(uint64_t a)
 {
 	return (uint64_t)((int64_t)(a << 16) >> 16) == a;
@@ -153,7 +156,9 @@ static bool bounce_software_interrupt(struct cpu_regs *regs)
 	}
 	/* The guest's user mode runs at its virtual CPL 3, its kernel at virtual CPL 0. */
 	if (!v->arch.traps[vec].address || (!v->arch.kernel_mode && v->arch.traps[vec].dpl < 3)) {
-		return false;
+		/* The #GP the CPU raises for a refused gate: IDT index with the IDT bit (SDM 6.13). */
+		pv_inject_exception(regs, X86_EXC_GP, true, (vec << 3) | 2);
+		return true;
 	}
 	regs->rip += len;
 	pv_inject_exception(regs, vec, false, 0);
@@ -200,7 +205,13 @@ void pv_do_guest_trap(struct cpu_regs *regs)
 			break;
 		}
 		v->arch.vcpu_info->arch.cr2 = cr2;
-		pv_inject_exception(regs, vec, true, regs->error_code);
+		/*
+		 * Both guest modes run in ring 3: the U/S bit tells the guest which of them faulted,
+		 * not the hardware CPL (as Xen's pv_inject_event; Linux tells kernel faults by it).
+		 */
+		pv_inject_exception(regs, vec, true,
+				    v->arch.kernel_mode ? regs->error_code & ~PFEC_USER :
+							  regs->error_code | PFEC_USER);
 		break;
 	}
 	case X86_EXC_NM:
@@ -217,7 +228,8 @@ void pv_do_guest_trap(struct cpu_regs *regs)
 		}
 		break;
 	case X86_EXC_GP:
-		if (bounce_software_interrupt(regs) || pv_emulate_privileged(regs)) {
+		if (bounce_software_interrupt(regs) || pv_emulate_privileged(regs) ||
+		    pv_emulate_io(regs)) {
 			break;
 		}
 		pv_inject_exception(regs, vec, true, regs->error_code);

@@ -64,6 +64,9 @@ struct cpuid_regs pv_cpuid_policy(uint32_t leaf, uint32_t subleaf);
 /** Emulate the privileged instruction at the guest's rip (rdmsr/wrmsr by policy); true if done. */
 bool pv_emulate_privileged(struct cpu_regs *regs);
 
+/** Emulate the port I/O instruction at the guest's rip by the I/O policy; true if done. */
+bool pv_emulate_io(struct cpu_regs *regs);
+
 /**
  * Writable page tables: emulate a guest write that faulted on its own read-only-mapped L1 table
  * at @addr; true if the write was validated and performed (the PV MMU provides it).
