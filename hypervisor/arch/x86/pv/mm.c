@@ -780,9 +780,15 @@ void pv_relinquish_memory(struct domain *d)
 
 		if (page_state(pg) == PGC_STATE_INUSE && pg->owner == d->domain_id) {
 			drive_down(&c, pg);
-			if (pgt_level(pg->type_info) && t_count(pg->type_info)) {
-				left++;
-			}
+		}
+	}
+	/* What is left is held by something else (a GDT, a grant): the caller must drop it. */
+	for (m = 0; m < sys_heap.nr_frames; m++) {
+		struct page_info *pg = &sys_heap.frames[m];
+
+		if (page_state(pg) == PGC_STATE_INUSE && pg->owner == d->domain_id &&
+		    pgt_level(pg->type_info) && t_count(pg->type_info)) {
+			left++;
 		}
 	}
 	ctx_unlock(&c);

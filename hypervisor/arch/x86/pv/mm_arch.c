@@ -148,7 +148,8 @@ void m2p_init(void)
 	make_user_path(phys_to_virt(idle_l4[HV_L4_FIRST_SLOT] & PTE_ADDR_MASK), 3);
 	write_cr3(read_cr3());
 	m2p_entries = nr;
-	log_info("Memory: machine-to-phys table of %llu entries (%llu KiB) at %#llx, guest view at %#llx\n",
+	log_info("Memory: machine-to-phys table of %llu entries (%llu KiB) at %#llx, guest view"
+		 " at %#llx\n",
 		 (unsigned long long)nr, (unsigned long long)(nr * 8) >> 10,
 		 (unsigned long long)RW_MPT_VIRT_START, (unsigned long long)RO_MPT_VIRT_START);
 }

@@ -32,7 +32,7 @@
 /* type_info flags, between the type (bits 60-63) and the type count (bits 0-31). */
 #define PGT_VALIDATED (1ULL << 59)	/* a page table whose present entries all hold references */
 #define PGT_PARTIAL (1ULL << 58)	/* (de)validation stopped part-way; type count is 0 */
-#define PGT_PARTIAL_CHILD (1ULL << 57)	/* entry `done` holds no reference, its child may be partial */
+#define PGT_PARTIAL_CHILD (1ULL << 57)	/* entry `done` holds nothing; its child may be partial */
 #define PGT_PINNED (1ULL << 56)		/* one type and one general reference belong to a pin */
 #define PGT_DONE_SHIFT 32		/* partial pages: entries [0, done) hold their references */
 #define PGT_DONE_MASK (0x3ffULL << PGT_DONE_SHIFT)
@@ -47,7 +47,7 @@
 #define PV_CACHE_ATTRS (_PAGE_PWT | _PAGE_PCD | _PAGE_PAT_4K)
 #define _PAGE_PAT_4K (1UL << 7)
 
-/* The L4 slots of the hypervisor window (HYPERVISOR_VIRT_START..END), shared into every guest L4. */
+/* The L4 slots of the hypervisor window (HYPERVISOR_VIRT_START..END), shared by every guest L4. */
 #define HV_L4_FIRST_SLOT 256
 #define HV_L4_LAST_SLOT 271
 
@@ -177,7 +177,9 @@ void pv_relinquish_memory(struct domain *d);
  */
 bool pv_ptwr_fault(struct cpu_regs *regs, uint64_t addr);
 
-enum ptwr_kind { PTWR_MOV, PTWR_XCHG, PTWR_CMPXCHG, PTWR_OR, PTWR_AND, PTWR_BTS, PTWR_BTR, PTWR_BTC };
+enum ptwr_kind {
+	PTWR_MOV, PTWR_XCHG, PTWR_CMPXCHG, PTWR_OR, PTWR_AND, PTWR_BTS, PTWR_BTR, PTWR_BTC
+};
 
 /** A decoded write to memory (exposed for the unit tests). */
 struct ptwr_op {
