@@ -181,7 +181,13 @@ static void guest_syscall(struct cpu_regs *regs)
 		/* Without a callback, syscall from user mode behaves as an invalid opcode. */
 		regs->rip -= 2;
 		pv_inject_exception(regs, X86_EXC_UD, false, 0);
+		return;
 	}
+	/*
+	 * The PV stand-in for SFMASK: the callback runs with DF clear (the frame keeps the user's),
+	 * as Xen's syscall entry does.
+	 */
+	regs->rflags &= ~X86_EFLAGS_DF;
 }
 
 void pv_do_guest_trap(struct cpu_regs *regs)
@@ -427,6 +433,10 @@ long do_iret(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 	if (!(ctx.flags & VGCF_in_syscall)) {
 		regs->r11 = ctx.r11;
 		regs->rcx = ctx.rcx;
+	} else {
+		/* As sysret leaves them (Xen returns this way): no kernel values reach user space. */
+		regs->rcx = regs->rip;
+		regs->r11 = regs->rflags;
 	}
 	v->arch.vcpu_info->evtchn_upcall_mask = !(ctx.rflags & X86_EFLAGS_IF);
 	/* The dispatcher writes the return value to rax: give back the guest's own. */
