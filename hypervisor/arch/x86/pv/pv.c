@@ -12,6 +12,7 @@
 #include <asm/page.h>
 #include <asm/pv.h>
 #include <asm/pv/descriptor.h>
+#include <asm/pv/mm.h>
 #include <public/sched.h>
 #include <public/xen.h>
 
@@ -47,8 +48,18 @@ struct vcpu *current_vcpu(void)
 
 void arch_domain_create(struct domain *d)
 {
+	struct page_info *si = pv_mfn_to_page(d->shared_info_mfn);
 	unsigned int i;
 
+	/*
+	 * The guest maps shared_info by its machine address (Linux with update_va_mapping), so the
+	 * frame belongs to the domain; a permanent writable type reference keeps it from ever
+	 * becoming a page table or descriptor page (Xen's share_xen_page_with_guest).
+	 */
+	si->owner = d->domain_id;
+	if (get_page(si, d) || get_page_type(d, si, PGT_WRITABLE, false)) {
+		panic("d%u: cannot share shared_info", d->domain_id);
+	}
 	for (i = 0; i < d->max_vcpus; i++) {
 		struct vcpu *v = d->vcpus[i];
 
