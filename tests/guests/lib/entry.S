@@ -69,7 +69,11 @@ failsafe_callback:
 	pushq	$257		/* TRAP_FAILSAFE_CALLBACK */
 	jmp	trap_common
 
-/* Save the registers as struct trap_frame, call trap_dispatch(frame), restore and iret. */
+/*
+ * Save the registers as struct trap_frame, call trap_dispatch(frame), restore and iret. Test
+ * kernels with stubs of their own (vectors beyond 19) jump here with the frame of trap_noerr.
+ */
+	.globl trap_common
 trap_common:
 	push	%rdi
 	push	%rsi

@@ -1,4 +1,5 @@
 /* Trap table, callback registration and the default "report and crash" trap handling. */
+#include <guest/fault.h>
 #include <guest/guest.h>
 #include <guest/hypercall.h>
 #include <guest/traps.h>
@@ -80,11 +81,43 @@ static void dump_frame(const struct trap_frame *f)
 	}
 }
 
+extern const struct extable_entry _extable_start[], _extable_end[];
+
+volatile struct trap_record trap_log[TRAP_LOG_SIZE];
+volatile uint64_t trap_count;
+
+/* An expected fault: record it and resume at the fixup address. */
+static bool extable_fixup(struct trap_frame *f)
+{
+	for (const struct extable_entry *e = _extable_start; e < _extable_end; e++) {
+		if (e->from != f->rip) {
+			continue;
+		}
+		volatile struct trap_record *r = &trap_log[trap_count % TRAP_LOG_SIZE];
+
+		r->vector = f->vector;
+		r->error_code = f->error_code;
+		r->rip = f->rip;
+		r->cs = f->cs;
+		r->rflags = f->rflags;
+		r->rsp = f->rsp;
+		r->ss = f->ss;
+		r->cr2 = f->vector == 14 && shared_info ? shared_info->vcpu_info[0].arch.cr2 : 0;
+		trap_count++;
+		f->rip = e->to;
+		return true;
+	}
+	return false;
+}
+
 void trap_dispatch(struct trap_frame *frame)
 {
 	uint64_t v = frame->vector;
 
 	if (v <= TRAP_FAILSAFE_CALLBACK && handlers[v] && handlers[v](frame)) {
+		return;
+	}
+	if (v < 256 && extable_fixup(frame)) {
 		return;
 	}
 	if (v == TRAP_EVENT_CALLBACK) {
