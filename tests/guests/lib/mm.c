@@ -5,7 +5,7 @@
 #include <guest/hypercall.h>
 #include <guest/mm.h>
 
-#define POOL_PAGES 64
+#define POOL_PAGES 96
 
 static uint8_t shared_info_page[4096] __attribute__((aligned(4096)));
 static uint8_t pool[POOL_PAGES][4096] __attribute__((aligned(4096)));
