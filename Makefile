@@ -40,6 +40,7 @@ system-test: hypervisor guests
 
 bench: deps
 	bench/boot_time.py
+	bench/pv_costs.py
 	$(MAKE) -C dom0-tools bench
 
 clean:
