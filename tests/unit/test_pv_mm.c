@@ -432,6 +432,10 @@ static void test_entry_updates_move_references(void **state)
 	assert_int_equal(pv_mod_entry(&vcpu0, t.l1[0], 0, pte(spare, P | A), false, true), 0);
 	assert_int_equal(tcount(spare), 0);
 	assert_int_equal(gcount(spare), 1);
+	/* The global bit is accepted in L1 entries but not kept. */
+	assert_int_equal(pv_mod_entry(&vcpu0, t.l1[0], 0, pte(spare, P | A | _PAGE_GLOBAL), false,
+				      true), 0);
+	assert_int_equal(mem(t.l1[0])[0], pte(spare, P | A | U));
 	/* PRESERVE_AD keeps the accessed/dirty bits already there. */
 	mem(t.l1[0])[0] |= D;
 	assert_int_equal(pv_mod_entry(&vcpu0, t.l1[0], 0, pte(spare, P), true, true), 0);

@@ -202,10 +202,12 @@ static int put_entry_refs(struct pt_ctx *c, unsigned int level, uint64_t e)
 /*
  * The entry as stored: a PV kernel runs in ring 3, so every present entry gets the user bit
  * (kernel memory stays out of user mode's reach because the user root lacks the kernel half).
+ * The global bit is dropped: a global translation would survive the CR3 switch to another
+ * domain (SDM vol. 3, 4.10.2.4).
  */
 static uint64_t adjust_entry(uint64_t e)
 {
-	return (e & _PAGE_PRESENT) ? e | _PAGE_USER : e;
+	return (e & _PAGE_PRESENT) ? (e | _PAGE_USER) & ~_PAGE_GLOBAL : e;
 }
 
 /* Whether entry @i of a level-@level table is the guest's to fill. */
