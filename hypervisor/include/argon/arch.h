@@ -30,6 +30,13 @@ void arch_domain_destroy(struct domain *d);
 /** The machine frame of hypervisor address @p (a direct-map address). */
 mfn_t arch_virt_to_mfn(const void *p);
 
+struct vcpu;
+/**
+ * Make @v notice the events just marked pending for it: wake it if it is blocked, interrupt the
+ * CPU it runs on. Callable from interrupt context.
+ */
+void vcpu_kick(struct vcpu *v);
+
 /** The index of the CPU this runs on (0 for the boot CPU). */
 unsigned int arch_cpu_id(void);
 

@@ -148,6 +148,15 @@ void domain_crash(struct domain *d, const char *why)
 	domain_shutdown(d, SHUTDOWN_crash);
 }
 
+void vcpu_kick(struct vcpu *v)
+{
+	/*
+	 * One vCPU runs at a time on the one CPU, and every return to the guest checks for pending
+	 * events (pv_deliver_events), so there is nobody to wake or interrupt yet. With a scheduler
+	 * this wakes a blocked vCPU; with SMP it sends an IPI to the CPU running @v.
+	 */
+}
+
 void pv_return_to_guest_work(struct cpu_regs *regs)
 {
 	struct vcpu *v = current_vcpu();
