@@ -3,6 +3,7 @@
 #include <argon/console.h>
 #include <argon/domain.h>
 #include <argon/errno.h>
+#include <argon/event.h>
 #include <argon/lib.h>
 #include <argon/mm.h>
 #include <argon/arch.h>
@@ -120,6 +121,15 @@ int domain_create(domid_t id, bool privileged, uint64_t max_pages, unsigned int 
 		v->domain = d;
 		d->vcpus[i] = v;
 	}
+	rc = evtchn_domain_init(d);
+	if (rc) {
+		for (i = 0; i < max_vcpus; i++) {
+			free_xenheap(d->vcpus[i], sizeof(struct vcpu));
+		}
+		heap_free(&sys_heap, si, 0);
+		domain_used[slot] = false;
+		return rc;
+	}
 	arch_domain_create(d);
 	*out = d;
 	return 0;
@@ -131,6 +141,8 @@ void domain_destroy(struct domain *d)
 	uint32_t m;
 
 	d->state = DOMAIN_DYING;
+	/* Peers see our ports close; nothing can bind to us from here on. */
+	evtchn_domain_destroy(d);
 	arch_domain_destroy(d);
 	m = d->page_list_head;
 	while (m != PAGE_LIST_NULL) {

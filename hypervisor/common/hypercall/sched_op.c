@@ -1,6 +1,7 @@
-/* sched_op: yielding and shutting down (blocking and polling come with event channels). */
+/* sched_op: yielding, shutting down and polling (blocking comes with the scheduler). */
 #include <argon/domain.h>
 #include <argon/errno.h>
+#include <argon/event.h>
 #include <argon/guest_access.h>
 #include <argon/hypercall.h>
 #include <public/sched.h>
@@ -49,8 +50,11 @@ long do_sched_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t 
 		domain_shutdown(target, s.reason);
 		return 0;
 	}
+	case SCHEDOP_poll:
+		/* Returns at once when a port is pending; blocking comes with the scheduler. */
+		return evtchn_sched_poll(current_vcpu(), arg);
 	default:
-		/* block, poll, watchdog, pin_override: not yet (event channels and scheduler). */
+		/* block, watchdog, pin_override: not yet (scheduler). */
 		return -ENOSYS;
 	}
 }

@@ -47,6 +47,8 @@ struct domain {
 	mfn_t shared_info_mfn;
 	void *shared_info;
 
+	struct evtchn_domain *evtchn;	/* event channels (common/event/), NULL once torn down */
+
 	char cmdline[1024];
 	char console_line[160];		/* guest console output not yet ended by a newline */
 	unsigned int console_len;
