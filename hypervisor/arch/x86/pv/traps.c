@@ -103,6 +103,24 @@ void pv_inject_exception(struct cpu_regs *regs, unsigned int vector, bool has_er
 	domain_crash(v->domain, why);
 }
 
+void pv_deliver_events(struct cpu_regs *regs)
+{
+	struct vcpu *v = current_vcpu();
+	struct vcpu_info *vi = v->arch.vcpu_info;
+
+	if (!vi || !READ_ONCE(vi->evtchn_upcall_pending) || READ_ONCE(vi->evtchn_upcall_mask) ||
+	    !v->arch.event_callback.address) {
+		return;
+	}
+	/*
+	 * The upcall stays pending: the guest clears it. The callback always runs with events
+	 * masked (as Xen's), so this does not bounce again before the guest re-enables them.
+	 */
+	if (bounce(regs, v->arch.event_callback.address, true, false, 0)) {
+		domain_crash(v->domain, "unusable guest stack for the event callback");
+	}
+}
+
 /* Vectors whose exceptions carry an error code. */
 static bool has_error_code(unsigned int v)
 {

@@ -46,6 +46,13 @@ void pv_toggle_guest_mode(struct vcpu *v);
 void pv_inject_exception(struct cpu_regs *regs, unsigned int vector, bool has_error,
 			 uint64_t error_code);
 
+/**
+ * On the way back to the guest: if the vCPU has an event upcall pending and events unmasked,
+ * bounce to its event callback (the exception frame without error code; events masked while the
+ * callback runs). Crashes the domain when the callback's stack is unusable.
+ */
+void pv_deliver_events(struct cpu_regs *regs);
+
 /** Crash @d: report @why, shut it down with SHUTDOWN_crash. */
 void domain_crash(struct domain *d, const char *why);
 
