@@ -30,7 +30,7 @@ static const struct {
 	{ "value-size", offsetof(struct quota, value_size), "Bytes of one node value" },
 	{ "permissions", offsetof(struct quota, perms), "Entries of one permission list" },
 	{ "transaction-nodes", offsetof(struct quota, tx_nodes), "Nodes touched by one transaction" },
-	{ "path-length", offsetof(struct quota, path_len), "Path bytes below a domain's home" },
+	{ "path-length", offsetof(struct quota, path_len), "Path bytes below a domain home" },
 };
 
 static struct domain *domains;

@@ -27,7 +27,7 @@ struct quota {
 	unsigned long value_size;  /* bytes of one node's value */
 	unsigned long perms;       /* entries in one permission list */
 	unsigned long tx_nodes;    /* nodes touched by one transaction */
-	unsigned long path_len;    /* path bytes below /local/domain/<id>/ */
+	unsigned long path_len;    /* path bytes below /local/domain/<id>/ (or of the whole path) */
 };
 
 /** The quotas in force. */

@@ -77,19 +77,25 @@ static const char *onearg(struct req *r)
 	return r->buf;
 }
 
-/* Up to @max NUL-terminated strings from the start of the payload; returns how many. */
+/*
+ * The NUL-terminated strings of the payload: fills @vec with the first @max and returns how many
+ * there are in all (an unterminated tail is not counted).
+ */
 static unsigned int get_strings(const struct req *r, const char **vec, unsigned int max)
 {
 	uint32_t off = 0;
 	unsigned int n = 0;
 
-	while (n < max && off < r->len) {
+	while (off < r->len) {
 		size_t l = strnlen(r->buf + off, r->len - off);
 
 		if (off + l == r->len) {
 			break; /* not terminated */
 		}
-		vec[n++] = r->buf + off;
+		if (n < max) {
+			vec[n] = r->buf + off;
+		}
+		n++;
 		off += (uint32_t)l + 1;
 	}
 	return n;
@@ -124,8 +130,9 @@ static bool valid_chars(const char *p)
 }
 
 /*
- * Canonicalise @in into @out: relative paths are below the connection's home
+ * Canonicalise and validate @in into @out: relative paths are below the connection's home
  * (/local/domain/<domid>). *@strip (if non-NULL) gets the length to strip for relative paths.
+ * Special "@..." paths are not node paths (EINVAL); '@' inside a path is allowed.
  */
 static int canon(struct conn *c, struct req *r, const char *in, char *out, size_t *strip)
 {
@@ -133,6 +140,10 @@ static int canon(struct conn *c, struct req *r, const char *in, char *out, size_
 	unsigned int id;
 	int n, off = 0;
 
+	if (in[0] == '@') {
+		r->why = "special path where a node path is expected";
+		return -EINVAL;
+	}
 	if (in[0] != '/') {
 		n = snprintf(out, XS_PATH_BUF, "%s%u/", XS_DOMAIN_PATH_BASE, c->domid);
 		if (strlen(in) + (size_t)n >= XS_PATH_BUF) {
@@ -174,8 +185,9 @@ static int canon(struct conn *c, struct req *r, const char *in, char *out, size_
 	if (sscanf(out, XS_DOMAIN_PATH_BASE "%5u/%n", &id, &off) == 1 && off > 0) {
 		home_len = (size_t)off;
 	}
-	if (!c->priv && len - home_len > quota.path_len) {
-		r->why = "path longer than the path-length quota";
+	/* Applies to dom0 too, as in Xen 4.17: the part below a domain's home is what counts. */
+	if (len - home_len > quota.path_len) {
+		r->why = "path longer than the path-length limit";
 		return -EINVAL;
 	}
 	return 0;
@@ -333,25 +345,15 @@ static int do_get_perms(struct conn *c, struct req *r, const struct actor *a)
 	if (!arg) {
 		return -EINVAL;
 	}
-	if (arg[0] == '@') {
-		perms = special_find(arg);
-		if (!perms) {
-			r->why = "unknown special path";
-			return -EINVAL;
-		}
-		if (!(perm_for(a, perms) & PERM_READ)) {
-			return -EACCES;
-		}
-	} else {
-		ret = canon(c, r, arg, path, NULL);
-		if (!ret) {
-			ret = op_get(a, r->tx, path, PERM_READ, &n);
-		}
-		if (ret) {
-			return ret;
-		}
-		perms = &n->perms;
+	/* Like Xen 4.17, special paths have no readable permissions: EINVAL as a bad path. */
+	ret = canon(c, r, arg, path, NULL);
+	if (!ret) {
+		ret = op_get(a, r->tx, path, PERM_READ, &n);
 	}
+	if (ret) {
+		return ret;
+	}
+	perms = &n->perms;
 	ret = perms_format(perms, out, sizeof(out));
 	if (ret < 0) {
 		return ret;
@@ -427,7 +429,7 @@ static int do_watch(struct conn *c, struct req *r, const struct actor *a)
 
 	(void)a;
 	if (get_strings(r, vec, 2) != 2) {
-		r->why = "expected path and token";
+		r->why = "expected exactly a path and a token";
 		return -EINVAL;
 	}
 	if (vec[0][0] == '@') {
@@ -483,7 +485,7 @@ static int do_tx_start(struct conn *c, struct req *r, const struct actor *a)
 	struct txn *tx;
 	uint32_t tid;
 
-	if (r->h->tx_id) {
+	if (r->tx) {
 		r->why = "TRANSACTION_START inside a transaction";
 		return -EBUSY;
 	}
@@ -701,7 +703,7 @@ static const struct handler handlers[XS_TYPE_COUNT] = {
 	[XS_GET_PERMS] = { do_get_perms, 0 },
 	[XS_WATCH] = { do_watch, F_NOTID },
 	[XS_UNWATCH] = { do_watch, F_NOTID },
-	[XS_TRANSACTION_START] = { do_tx_start, F_NOTID },
+	[XS_TRANSACTION_START] = { do_tx_start, 0 },
 	[XS_TRANSACTION_END] = { do_tx_end, 0 },
 	[XS_INTRODUCE] = { do_introduce, F_PRIV | F_NOTID | F_WRITE },
 	[XS_RELEASE] = { do_release_resume, F_PRIV | F_NOTID | F_WRITE },

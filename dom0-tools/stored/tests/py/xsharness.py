@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: MIT
 """Test harness: start/stop xenstore daemons (ours and Debian's reference) and speak the raw wire
 protocol. Shared by the daemon's tests and the CLI tests in dom0-tools/xs."""
+import ctypes
 import os
+import signal
 import socket
 import struct
 import subprocess
@@ -14,6 +16,11 @@ T = dict(CONTROL=0, DIRECTORY=1, READ=2, GET_PERMS=3, WATCH=4, UNWATCH=5, TRANSA
          SET_TARGET=19, RESET_WATCHES=21, DIRECTORY_PART=22)
 HDR = struct.Struct("<IIII")
 SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
+
+
+def _die_with_parent():
+    """In the child: get SIGTERM when the test process dies, so no daemon outlives a run."""
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def wait_for_socket(path, proc, timeout=10.0):
@@ -65,7 +72,7 @@ class Daemon:
             env["XENSHIM_DIR"] = os.environ["ARGON_XS_REF_PROCXEN"]
         self.stderr = open(os.path.join(self.workdir, f"{kind}.stderr"), "w+")
         self.proc = subprocess.Popen(cmd, env=env, stdout=self.stderr, stderr=self.stderr,
-                                     stdin=subprocess.DEVNULL)
+                                     stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent)
         try:
             wait_for_socket(self.sock, self.proc)
         except Exception:
@@ -109,9 +116,17 @@ class Raw:
     def __init__(self, path, timeout=5.0):
         self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.s.settimeout(timeout)
-        self.s.connect(path)
+        for attempt in range(200):
+            try:
+                self.s.connect(path)
+                break
+            except BlockingIOError:  # Xen's daemon listens with a backlog of 1
+                time.sleep(0.01)
+        else:
+            raise RuntimeError(f"cannot connect to {path}")
         self.req_id = 100
         self.events = []
+        self.sent_types = set()
 
     def close(self):
         self.s.close()
@@ -130,6 +145,7 @@ class Raw:
             self.req_id += 1
             req_id = self.req_id
         self.s.sendall(HDR.pack(mtype, req_id, tx, len(payload)) + payload)
+        self.sent_types.add(mtype)
         return req_id
 
     def _recv_exact(self, n):
@@ -193,6 +209,28 @@ class Raw:
         p = self.events.pop(0)
         parts = p.split(b"\0")
         return parts[0].decode(), parts[1].decode()
+
+    def drain(self, wait=0.3):
+        """Every message that arrives within @wait seconds, raw (type, req_id, tx_id, payload)."""
+        got = []
+        old = self.s.gettimeout()
+        self.s.settimeout(wait)
+        try:
+            while True:
+                got.append(self.recv())
+        except (socket.timeout, TimeoutError):
+            return got
+        finally:
+            self.s.settimeout(old)
+
+    def collect(self, wait=0.3):
+        """Every watch event that arrives within @wait seconds, as (path, token) pairs."""
+        got = []
+        while True:
+            try:
+                got.append(self.event(timeout=wait))
+            except (socket.timeout, TimeoutError):
+                return got
 
     def no_event(self, wait=0.3):
         if self.events:
