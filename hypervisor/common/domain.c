@@ -6,6 +6,8 @@
 #include <argon/event.h>
 #include <argon/lib.h>
 #include <argon/mm.h>
+#include <argon/vtime.h>
+#include <public/vcpu.h>
 #include <argon/arch.h>
 
 static struct domain domain_store[MAX_DOMAINS];
@@ -119,6 +121,10 @@ int domain_create(domid_t id, bool privileged, uint64_t max_pages, unsigned int 
 		}
 		v->vcpu_id = i;
 		v->domain = d;
+		vcpu_timers_init(v);
+		/* vCPU 0 comes up with the domain; the others wait for VCPUOP_up. */
+		v->runstate = i ? RUNSTATE_offline : RUNSTATE_runnable;
+		v->runstate_entry = NOW();
 		d->vcpus[i] = v;
 	}
 	rc = evtchn_domain_init(d);
@@ -141,8 +147,14 @@ void domain_destroy(struct domain *d)
 	uint32_t m;
 
 	d->state = DOMAIN_DYING;
+	for (m = 0; m < d->max_vcpus; m++) {
+		vcpu_timers_kill(d->vcpus[m]);
+	}
 	/* Peers see our ports close; nothing can bind to us from here on. */
 	evtchn_domain_destroy(d);
+	for (m = 0; m < d->max_vcpus; m++) {
+		vcpu_release_vcpu_info(d->vcpus[m]);
+	}
 	arch_domain_destroy(d);
 	m = d->page_list_head;
 	while (m != PAGE_LIST_NULL) {

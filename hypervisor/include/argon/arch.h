@@ -40,6 +40,12 @@ void vcpu_kick(struct vcpu *v);
 /** The index of the CPU this runs on (0 for the boot CPU). */
 unsigned int arch_cpu_id(void);
 
+/**
+ * A consistent sample of the clock for guests: the cycle counter @tsc, the system time @now it
+ * corresponds to, and the scale converting counter ticks to ns (pvclock's parameters).
+ */
+void arch_time_sample(uint64_t *tsc, s_time_t *now, int8_t *shift, uint32_t *mul_frac);
+
 /** Stop this CPU for good with interrupts off. */
 __noreturn void arch_halt_forever(void);
 

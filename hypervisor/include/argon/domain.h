@@ -3,6 +3,7 @@
 #define ARGON_DOMAIN_H
 
 #include <argon/spinlock.h>
+#include <argon/timer.h>
 #include <argon/types.h>
 #include <asm/domain.h>
 
@@ -25,6 +26,14 @@ struct domain;
 struct vcpu {
 	unsigned int vcpu_id;
 	struct domain *domain;
+	struct timer singleshot_timer;	/* set_timer_op / VCPUOP_set_singleshot_timer */
+	struct timer periodic_timer;	/* VCPUOP_set_periodic_timer */
+	/* Runstate accounting (vcpu_runstate_info): the state, since when, and time per state. */
+	int runstate;
+	s_time_t runstate_entry;
+	uint64_t runstate_time[4];
+	uint64_t runstate_guest_va;	/* register_runstate_memory_area, 0 if none */
+	mfn_t vcpu_info_mfn;		/* register_vcpu_info frame (held), 0 if still in shared_info */
 	struct arch_vcpu arch;
 };
 
@@ -77,6 +86,9 @@ void domain_destroy(struct domain *d);
 
 /** Record that @d shut down for @reason and stop running it. */
 void domain_shutdown(struct domain *d, unsigned int reason);
+
+/** Move @v to runstate @state (RUNSTATE_*) now, accounting the time spent in the old one. */
+void vcpu_runstate_change(struct vcpu *v, int state);
 
 /** The vCPU running on this CPU (NULL when idle). */
 struct vcpu *current_vcpu(void);

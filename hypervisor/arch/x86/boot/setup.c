@@ -19,6 +19,7 @@
 
 void start_argon(paddr_t mbi_pa);
 void serial_init(void);
+void rtc_init(void);
 
 extern char boot_stack_block[];
 
@@ -144,6 +145,24 @@ static void start_dom0(void)
 	panic("cannot build domain 0 (error %d)", rc);
 }
 
+/* The HPET's register block from the ACPI HPET table (0 if there is none). */
+static paddr_t acpi_hpet_base(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < acpi.nr_tables; i++) {
+		if (!strcmp(acpi.signatures[i], "HPET") && directmap_covers(acpi.table_addr[i], 56)) {
+			const uint8_t *t = phys_to_virt(acpi.table_addr[i]);
+			uint64_t base;
+
+			/* Event timer block: a generic address structure at offset 40, address at 44. */
+			memcpy(&base, t + 44, sizeof(base));
+			return t[40] == 0 ? base : 0;	/* system memory space only */
+		}
+	}
+	return 0;
+}
+
 static void enable_protections(void)
 {
 	uint64_t cr4 = read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
@@ -200,7 +219,8 @@ void start_argon(paddr_t mbi_pa)
 	percpu_gdt_window(0, arch_virt_to_mfn(gdt_zero_page));
 	enable_protections();
 	acpi_init();
-	time_init();
+	time_init(acpi_hpet_base());
+	rtc_init();
 	apic_init();
 	local_irq_enable();
 

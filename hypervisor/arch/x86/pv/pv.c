@@ -8,6 +8,8 @@
 #include <argon/lib.h>
 #include <argon/mm.h>
 #include <argon/shutdown.h>
+#include <argon/vtime.h>
+#include <public/vcpu.h>
 #include <asm/cpu.h>
 #include <asm/page.h>
 #include <asm/pv.h>
@@ -110,6 +112,9 @@ void pv_start_vcpu(struct vcpu *v, const struct cpu_regs *initial)
 
 	this_cpu()->curr_vcpu = v;
 	v->domain->state = DOMAIN_RUNNING;
+	vcpu_update_time(v);
+	domain_update_wallclock(v->domain);
+	vcpu_runstate_change(v, RUNSTATE_running);
 	load_guest_table(v);
 	wrmsr(MSR_FS_BASE, v->arch.fs_base);
 	wrmsr(MSR_GS_BASE, v->arch.kernel_mode ? v->arch.gs_base_kernel : v->arch.gs_base_user);
@@ -163,12 +168,7 @@ void pv_return_to_guest_work(struct cpu_regs *regs)
 	struct domain *d;
 	unsigned int reason;
 
-	if (!v) {
-		return;
-	}
-	if (v->domain->state == DOMAIN_RUNNING) {
-		/* Events that became pending (and unmasked) during this exit go up now. */
-		pv_deliver_events(regs);
+	if (!v || v->domain->state == DOMAIN_RUNNING) {
 		return;
 	}
 	/* One domain runs at a time so far: when it stops, there is nothing else to run. */

@@ -94,21 +94,41 @@ static void error_interrupt(struct cpu_regs *regs)
 	log_warn("APIC error interrupt, ESR %#x\n", esr);
 }
 
+/* A (tsc, APIC count) pair read as close together as the machine allows (see hpet.c). */
+static void timer_sample(uint64_t *tsc, uint32_t *count)
+{
+	uint64_t best = UINT64_MAX;
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		uint64_t a = rdtsc();
+		uint32_t c = apic_read(APIC_TIMER_CURRENT);
+		uint64_t b = rdtsc();
+
+		if (b - a < best) {
+			best = b - a;
+			*tsc = a + (b - a) / 2;
+			*count = c;
+		}
+	}
+}
+
 static void calibrate_timer(void)
 {
-	uint64_t t0, t1, target = tsc_hz / 50;	/* 20 ms of TSC time */
-	uint32_t left;
+	uint64_t t0 = 0, t1 = 0;
+	uint32_t c0 = 0, c1 = 0;
 
 	apic_write(APIC_TIMER_DIVIDE, APIC_DIVIDE_BY_1);
 	apic_write(APIC_LVT_TIMER, APIC_LVT_MASKED | APIC_TIMER_VECTOR);
 	apic_write(APIC_TIMER_INITIAL, UINT32_MAX);
-	t0 = rdtsc();
-	do {
-		t1 = rdtsc();
-	} while (t1 - t0 < target);
-	left = apic_read(APIC_TIMER_CURRENT);
+	timer_sample(&t0, &c0);
+	/* 20 ms of TSC time. */
+	while (rdtsc() - t0 < tsc_hz / 50) {
+		cpu_relax();
+	}
+	timer_sample(&t1, &c1);
 	apic_write(APIC_TIMER_INITIAL, 0);
-	apic_timer_hz = (uint64_t)(UINT32_MAX - left) * tsc_hz / (t1 - t0);
+	apic_timer_hz = c0 > c1 ? (uint64_t)(c0 - c1) * tsc_hz / (t1 - t0) : 0;
 	if (!apic_timer_hz || time_scale_set(&ns_to_apic, NSEC_PER_SEC, apic_timer_hz)) {
 		panic("APIC: the timer does not count at a usable rate");
 	}

@@ -53,8 +53,14 @@ void pic_disable(void);
 /** Measure the TSC frequency against the PIT; returns Hz. */
 uint64_t pit_calibrate_tsc(void);
 
-/** Calibrate the TSC and start system time; after this NOW() runs. */
-void time_init(void);
+/** Map the HPET at @base and start its counter; false if unusable. */
+bool hpet_init(paddr_t base);
+
+/** Measure the TSC frequency against the HPET (100 ms); 0 when there is no HPET. */
+uint64_t hpet_calibrate_tsc(void);
+
+/** Calibrate the TSC (HPET if @hpet_base is not 0, else PIT) and start system time. */
+void time_init(paddr_t hpet_base);
 
 /** TSC frequency in Hz (after time_init()). */
 extern uint64_t tsc_hz;
