@@ -8,6 +8,7 @@
 #include <argon/guest_access.h>
 #include <argon/hypercall.h>
 #include <argon/lib.h>
+#include <argon/time.h>
 #include <asm/pv.h>
 #include <public/xen.h>
 
@@ -27,27 +28,39 @@ static const struct hypercall_entry hypercall_table[NR_HYPERCALLS] = {
 #undef HYPERCALL
 };
 
-/* Set while a hypercall runs: a continuation must rewind the guest to re-issue it. */
-static bool continuation_pending;
+/* A continuation requested by the running hypercall: the guest re-issues @nr with @args. */
+static struct {
+	bool pending;
+	unsigned int nr;
+	uint64_t args[5];
+} cont;
+
+/* When the running (top-level) hypercall started, for hypercall_preempt_check(). */
+static s_time_t hypercall_started;
+
+/* Longest a hypercall runs (interrupts off) before it must stop and continue later. */
+#define HYPERCALL_SLICE MICROSECS(1000)
 
 long hypercall_create_continuation(unsigned int nr, uint64_t a1, uint64_t a2, uint64_t a3,
 				   uint64_t a4, uint64_t a5)
 {
-	struct cpu_regs *regs = guest_cpu_regs();
-
-	regs->rdi = a1;
-	regs->rsi = a2;
-	regs->rdx = a3;
-	regs->r10 = a4;
-	regs->r8 = a5;
-	continuation_pending = true;
+	cont.pending = true;
+	cont.nr = nr;
+	cont.args[0] = a1;
+	cont.args[1] = a2;
+	cont.args[2] = a3;
+	cont.args[3] = a4;
+	cont.args[4] = a5;
 	return nr;
 }
 
 bool hypercall_preempt_check(void)
 {
-	/* Nothing else competes for the CPU yet; the scheduler will make this real. */
-	return false;
+	/*
+	 * Hypercalls run with interrupts off: past the slice, stop so the return to the guest lets
+	 * pending interrupts (timers, other work) in before the guest re-issues the rest.
+	 */
+	return NOW() - hypercall_started > HYPERCALL_SLICE;
 }
 
 static long dispatch(unsigned long nr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
@@ -71,13 +84,20 @@ void pv_hypercall(struct cpu_regs *regs)
 	unsigned long nr = regs->rax;
 	long ret;
 
-	continuation_pending = false;
+	cont.pending = false;
+	hypercall_started = NOW();
 	ret = dispatch(nr, regs->rdi, regs->rsi, regs->rdx, regs->r10, regs->r8);
 	regs->rax = (uint64_t)ret;
-	if (continuation_pending) {
+	if (cont.pending) {
 		/* Re-execute the syscall instruction (2 bytes) with the updated arguments. */
+		cont.pending = false;
+		regs->rdi = cont.args[0];
+		regs->rsi = cont.args[1];
+		regs->rdx = cont.args[2];
+		regs->r10 = cont.args[3];
+		regs->r8 = cont.args[4];
 		regs->rip -= 2;
-		regs->rax = nr;
+		regs->rax = cont.nr;
 	}
 }
 
@@ -96,13 +116,20 @@ long do_multicall(uint64_t list, uint64_t count, uint64_t a3, uint64_t a4, uint6
 		if (mc.op == __HYPERVISOR_multicall || mc.op == __HYPERVISOR_iret) {
 			mc.result = (uint64_t)-EINVAL;
 		} else {
-			continuation_pending = false;
+			cont.pending = false;
 			mc.result = (uint64_t)dispatch(mc.op, mc.args[0], mc.args[1], mc.args[2],
 						       mc.args[3], mc.args[4]);
-			if (continuation_pending) {
-				/* A preempted entry: finish it on the next pass, resuming with this entry. */
+			if (cont.pending) {
+				/*
+				 * A preempted entry: store its continuation arguments in the entry, so the
+				 * next pass resumes it where it stopped instead of repeating finished work.
+				 */
+				memcpy(mc.args, cont.args, sizeof(cont.args));
 				mc.result = 0;
-				continuation_pending = false;
+				cont.pending = false;
+				if (copy_to_guest(addr, &mc, sizeof(mc))) {
+					return -EFAULT;
+				}
 				return hypercall_create_continuation(__HYPERVISOR_multicall, addr, count - i,
 								     0, 0, 0);
 			}
