@@ -6,6 +6,9 @@
 #include <argon/types.h>
 #include <asm/regs.h>
 
+struct hvm_vcpu;
+struct hvm_domain;
+
 /** One guest exception handler registered with set_trap_table. */
 struct pv_trap {
 	uint64_t address;	/* 0: not registered */
@@ -42,6 +45,8 @@ struct arch_vcpu {
 	struct cpu_regs saved_regs;
 	/* PV MMU (pv/mm.c): MFN + 1 of a page table whose devalidation yielded, 0 if none. */
 	uint64_t mm_pending;
+	/* HVM vCPUs only (asm/hvm/hvm.h): NULL for PV. */
+	struct hvm_vcpu *hvm;
 };
 
 /** The PV state of a domain. */
@@ -49,6 +54,8 @@ struct arch_domain {
 	uint64_t vm_assist;		/* VMASST_TYPE_* bits enabled */
 	uint64_t p2m_pages;		/* size of the initial P2M list the builder made */
 	spinlock_t mm_lock;		/* PV MMU: guards the type_info of the domain's frames */
+	/* HVM domains only (asm/hvm/hvm.h): NULL for PV. */
+	struct hvm_domain *hvm;
 };
 
 #endif
