@@ -1,0 +1,213 @@
+/*
+ * The boot-time HVM domain: "hvm=<module-index>" on Argon's command line starts that boot module
+ * as HVM domain 1 (unprivileged) instead of the PV domain 0, with "hvm_mem=<size>" of RAM (default
+ * 32 MiB). The module is an ELF file (ELF64; a 32-bit kernel converted with objcopy is fine) whose
+ * PT_LOAD segments are loaded at their physical addresses, from 1 MiB up, and started as a
+ * Multiboot v1 loader starts a kernel: 32-bit protected mode, paging off, flat 4 GiB segments,
+ * EAX = 0x2badb002, EBX = the guest-physical address of a Multiboot information block with the
+ * memory sizes and the module's command line.
+ */
+#include <argon/cmdline.h>
+#include <argon/console.h>
+#include <argon/domain.h>
+#include <argon/elf.h>
+#include <argon/errno.h>
+#include <argon/lib.h>
+#include <argon/mm.h>
+#include <argon/multiboot2.h>
+#include <asm/cpu.h>
+#include <asm/hvm/hvm.h>
+#include <asm/page.h>
+
+#define HVM_DOMID 1
+#define MB1_INFO_GPA 0x9000UL
+#define MB1_CMDLINE_GPA 0x9100UL
+#define MB1_LOADER_MAGIC 0x2badb002U
+#define MB1_INFO_MEMORY (1U << 0)
+#define MB1_INFO_CMDLINE (1U << 2)
+#define LOAD_MIN MB(1)
+
+/** The start of the Multiboot v1 information block (Multiboot specification 0.6.96, 3.3). */
+struct mb1_info {
+	uint32_t flags, mem_lower, mem_upper, boot_device, cmdline;
+};
+
+static char opt_hvm[16];
+string_param("hvm", opt_hvm);
+static uint64_t opt_hvm_mem = MB(32);
+size_param("hvm_mem", opt_hvm_mem);
+
+void hvm_domain_destroy(struct domain *d)
+{
+	unsigned int i;
+
+	if (d->arch.hvm) {
+		for (i = 0; i < d->max_vcpus; i++) {
+			struct vcpu *v = d->vcpus[i];
+
+			if (!v->arch.hvm) {
+				continue;
+			}
+			vlapic_destroy(v);
+			hvm_ops->vcpu_destroy(v);
+			free_xenheap(v->arch.hvm, sizeof(struct hvm_vcpu));
+			v->arch.hvm = NULL;
+		}
+		hvm_p2m_destroy(d);
+		free_xenheap(d->arch.hvm, sizeof(struct hvm_domain));
+		d->arch.hvm = NULL;
+	}
+	domain_destroy(d);
+}
+
+static struct hvm_segment flat_seg(uint16_t sel, uint16_t type)
+{
+	/* Present, DPL 0, code/data, 32-bit, 4 KiB granularity, base 0, limit 4 GiB. */
+	return (struct hvm_segment){ .sel = sel, .attr = type | 0x90 | 0xc00, .limit = 0xffffffff };
+}
+
+static void multiboot_state(struct hvm_boot_state *s, uint64_t entry)
+{
+	unsigned int i;
+
+	memset(s, 0, sizeof(*s));
+	s->regs.rip = entry;
+	s->regs.rflags = X86_EFLAGS_MBS;
+	s->regs.rax = MB1_LOADER_MAGIC;
+	s->regs.rbx = MB1_INFO_GPA;
+	s->cr0 = X86_CR0_PE | (1UL << 4);	/* ET */
+	for (i = HVM_SEG_ES; i <= HVM_SEG_GS; i++) {
+		s->segs[i] = flat_seg(0x10, 0x3);	/* read/write data, accessed */
+	}
+	s->segs[HVM_SEG_CS] = flat_seg(0x08, 0xb);	/* execute/read code, accessed */
+	s->segs[HVM_SEG_GDTR] = (struct hvm_segment){ .limit = 0xffff };
+	s->segs[HVM_SEG_IDTR] = (struct hvm_segment){ .limit = 0xffff };
+	s->segs[HVM_SEG_LDTR] = (struct hvm_segment){ .attr = 0x82, .limit = 0xffff };
+	s->segs[HVM_SEG_TR] = (struct hvm_segment){ .attr = 0x8b, .limit = 0xffff };	/* busy TSS */
+}
+
+static int load_image(struct domain *d, const void *image, uint64_t len, const char *cmdline,
+		      uint64_t mem, uint64_t *entry)
+{
+	struct elf_image img;
+	struct mb1_info mbi = { 0 };
+	const char *why = NULL;
+	unsigned int i;
+	size_t n;
+
+	if (elf_parse(image, len, &img, &why)) {
+		log_err("HVM: the module is not a usable ELF image: %s\n", why);
+		return -ENOEXEC;
+	}
+	for (i = 0; i < img.nr_segments; i++) {
+		const struct elf_segment *s = &img.segments[i];
+
+		if (s->paddr < LOAD_MIN || s->paddr + s->memsz > mem || s->paddr + s->memsz < s->paddr) {
+			log_err("HVM: segment at %#llx-%#llx is outside guest RAM above 1 MiB\n",
+				(unsigned long long)s->paddr, (unsigned long long)(s->paddr + s->memsz));
+			return -ENOEXEC;
+		}
+		if (hvm_copy_to_gpa(d, s->paddr, img.data + s->offset, s->filesz)) {
+			return -EFAULT;
+		}
+	}
+	if (img.entry < LOAD_MIN || img.entry >= mem) {
+		log_err("HVM: entry point %#llx is outside the loaded image\n",
+			(unsigned long long)img.entry);
+		return -ENOEXEC;
+	}
+	mbi.flags = MB1_INFO_MEMORY | MB1_INFO_CMDLINE;
+	mbi.mem_lower = 640;
+	mbi.mem_upper = (uint32_t)((mem - MB(1)) >> 10);
+	mbi.cmdline = MB1_CMDLINE_GPA;
+	n = MIN(strlen(cmdline), (size_t)(PAGE_SIZE - 0x100 - 1));
+	if (hvm_copy_to_gpa(d, MB1_INFO_GPA, &mbi, sizeof(mbi)) ||
+	    hvm_copy_to_gpa(d, MB1_CMDLINE_GPA, cmdline, n)) {
+		return -EFAULT;
+	}
+	*entry = img.entry;
+	return 0;
+}
+
+int hvm_build_and_run(unsigned int id, const void *image, uint64_t len, const char *cmdline,
+		      uint64_t mem_bytes)
+{
+	struct hvm_boot_state boot;
+	struct domain *d;
+	struct vcpu *v;
+	uint64_t entry = 0;
+	int rc;
+
+	if (!hvm_available()) {
+		log_err("HVM: no hardware support: cannot start an HVM domain\n");
+		return -ENODEV;
+	}
+	mem_bytes = ALIGN_DOWN(mem_bytes, PAGE_SIZE);
+	if (mem_bytes < MB(2) || mem_bytes > GB(3)) {
+		log_err("HVM: hvm_mem must be between 2 MiB and 3 GiB\n");
+		return -EINVAL;
+	}
+	rc = domain_create((domid_t)id, false, mem_bytes >> PAGE_SHIFT, 1, &d);
+	if (rc) {
+		return rc;
+	}
+	v = d->vcpus[0];
+	d->arch.hvm = alloc_xenheap(sizeof(struct hvm_domain));
+	v->arch.hvm = d->arch.hvm ? alloc_xenheap(sizeof(struct hvm_vcpu)) : NULL;
+	if (!v->arch.hvm) {
+		rc = -ENOMEM;
+		goto fail;
+	}
+	strlcpy(d->cmdline, cmdline, sizeof(d->cmdline));
+	log_info("*** Building HVM domain %u (%s, %llu MiB) ***\n", id, hvm_ops->name,
+		 (unsigned long long)(mem_bytes >> 20));
+	rc = hvm_p2m_create(d, mem_bytes >> PAGE_SHIFT);
+	if (rc) {
+		goto fail;
+	}
+	rc = load_image(d, image, len, cmdline, mem_bytes, &entry);
+	if (rc) {
+		goto fail;
+	}
+	v->arch.hvm->log_budget = 50;
+	vlapic_init(v, v->vcpu_id);
+	multiboot_state(&boot, entry);
+	rc = hvm_ops->vcpu_create(v, &boot, d->arch.hvm->p2m_root);
+	if (rc) {
+		goto fail;
+	}
+	log_info("HVM: d%u: %llu MiB RAM, nested tables in %llu frames, entry %#llx\n", id,
+		 (unsigned long long)(mem_bytes >> 20),
+		 (unsigned long long)d->arch.hvm->p2m_table_pages, (unsigned long long)entry);
+	hvm_run_vcpu(v);
+
+fail:
+	hvm_domain_destroy(d);
+	return rc;
+}
+
+bool hvm_boot_requested(void)
+{
+	return opt_hvm[0] != '\0';
+}
+
+__noreturn void hvm_boot_domain(const struct mb2_module *mods, unsigned int nr)
+{
+	const struct mb2_module *m;
+	const char *end;
+	uint64_t index;
+	int rc;
+
+	if (parse_u64(opt_hvm, &end, &index) || *end) {
+		panic("hvm=%s: not a module index", opt_hvm);
+	}
+	if (index >= nr) {
+		panic("hvm=%llu: there are only %u boot modules", (unsigned long long)index, nr);
+	}
+	m = &mods[index];
+	log_info("Memory: %llu KiB free before building the HVM domain\n",
+		 (unsigned long long)sys_heap.free_pages * 4);
+	rc = hvm_build_and_run(HVM_DOMID, phys_to_virt(m->start), m->end - m->start,
+			       m->cmdline ? m->cmdline : "", opt_hvm_mem);
+	panic("cannot build the HVM domain (error %d)", rc);
+}

@@ -1,0 +1,454 @@
+/*
+ * The generic HVM layer: vendor selection, the vCPU run loop, and the exits every vendor reports
+ * the same way (CPUID and MSR policy, HLT, triple fault). Guest-triggered problems crash the
+ * domain, never the hypervisor; guest-triggered messages are rate-limited per vCPU.
+ */
+#include <argon/arch.h>
+#include <argon/console.h>
+#include <argon/errno.h>
+#include <argon/lib.h>
+#include <argon/mm.h>
+#include <argon/shutdown.h>
+#include <argon/time.h>
+#include <asm/cpu.h>
+#include <asm/hvm/hvm.h>
+#include <asm/page.h>
+#include <asm/percpu.h>
+#include <asm/regs.h>
+#include <public/sched.h>
+
+const struct hvm_vendor_ops *hvm_ops;
+
+/* The vendors Argon knows, probed in order; the first that fits is used for good. */
+static const struct hvm_vendor_ops *(*const vendors[])(void) = { svm_probe };
+
+int hvm_init(void)
+{
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < ARRAY_SIZE(vendors) && !hvm_ops; i++) {
+		hvm_ops = vendors[i]();
+	}
+	if (!hvm_ops) {
+		log_info("HVM: no hardware virtualization with nested paging; HVM guests unavailable\n");
+		return -ENODEV;
+	}
+	rc = hvm_ops->cpu_up();
+	if (rc) {
+		log_err("HVM: cannot enable %s on CPU %u (error %d)\n", hvm_ops->name, arch_cpu_id(), rc);
+		hvm_ops = NULL;
+		return rc;
+	}
+	log_info("HVM: %s enabled\n", hvm_ops->name);
+	return 0;
+}
+
+bool hvm_available(void)
+{
+	return hvm_ops != NULL;
+}
+
+#define HVM_LOG_BUDGET 50
+
+static void vlog_vcpu(struct vcpu *v, enum log_level level, const char *fmt, va_list ap)
+{
+	char buf[200];
+
+	if (!v->arch.hvm->log_budget) {
+		return;
+	}
+	if (!--v->arch.hvm->log_budget) {
+		log_warn("d%uv%u: further guest-triggered messages suppressed\n", v->domain->domain_id,
+			 v->vcpu_id);
+		return;
+	}
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	log_msg(level, "d%uv%u: %s", v->domain->domain_id, v->vcpu_id, buf);
+}
+
+void hvm_log(struct vcpu *v, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog_vcpu(v, LOG_INFO, fmt, ap);
+	va_end(ap);
+}
+
+void hvm_crash(struct vcpu *v, const char *fmt, ...)
+{
+	struct domain *d = v->domain;
+	char buf[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (d->state == DOMAIN_SHUTDOWN) {
+		return;
+	}
+	log_err("d%u: domain crash: d%uv%u: %s (rip %#llx)\n", d->domain_id, d->domain_id,
+		v->vcpu_id, buf, (unsigned long long)v->arch.hvm->regs.rip);
+	domain_shutdown(d, SHUTDOWN_crash);
+}
+
+unsigned int hvm_code_bytes(const struct vcpu *v)
+{
+	struct hvm_segment cs;
+
+	hvm_ops->get_segment(v, HVM_SEG_CS, &cs);
+	if ((hvm_ops->get_efer(v) & (1UL << 10)) && (cs.attr & HVM_SEG_ATTR_L)) {
+		return 8;
+	}
+	if (!(hvm_ops->get_cr(v, 0) & X86_CR0_PE)) {
+		return 2;
+	}
+	return cs.attr & HVM_SEG_ATTR_DB ? 4 : 2;
+}
+
+/* The linear address of the instruction pointer. */
+static uint64_t rip_linear(const struct vcpu *v)
+{
+	struct hvm_segment cs;
+
+	if (hvm_code_bytes(v) == 8) {
+		return v->arch.hvm->regs.rip;
+	}
+	hvm_ops->get_segment(v, HVM_SEG_CS, &cs);
+	return (cs.base + v->arch.hvm->regs.rip) & 0xffffffffUL;
+}
+
+bool hvm_skip_insn(struct vcpu *v, const uint8_t *insn, size_t len)
+{
+	uint8_t buf[16];
+
+	if (len > sizeof(buf) || hvm_copy_from_guest_linear(v, buf, rip_linear(v), len) ||
+	    memcmp(buf, insn, len)) {
+		hvm_crash(v, "the instruction at rip is not the one that exited");
+		return false;
+	}
+	v->arch.hvm->regs.rip += len;
+	if (hvm_code_bytes(v) != 8) {
+		v->arch.hvm->regs.rip &= 0xffffffffUL;
+	}
+	return true;
+}
+
+/* ---- CPUID ---- */
+
+/* Feature bits of leaf 1 and 0x80000001 a guest must not see (no emulation behind them). */
+#define CPUID1_ECX_HIDE ((1U << 3) | (1U << 5) | (1U << 6) | (1U << 15) | (1U << 18) | \
+			 (1U << 21) | (1U << 24) | (1U << 26) | (1U << 27))	/* monitor vmx smx pdcm dca x2apic tsc-deadline xsave osxsave */
+#define CPUID1_EDX_HIDE ((1U << 7) | (1U << 12) | (1U << 14) | (1U << 21) | (1U << 22) | \
+			 (1U << 29))	/* mce mtrr mca ds acpi tm */
+#define CPUIDX1_ECX_HIDE ((1U << 2) | (1U << 9) | (1U << 12) | (1U << 13) | (1U << 15))	/* svm osvw skinit wdt lwp */
+
+#define XEN_CPUID_BASE 0x40000000
+#define XEN_CPUID_MAX (XEN_CPUID_BASE + 5)
+#define XEN_HYPERCALL_MSR 0x40000000
+
+/**
+ * The CPUID values an HVM guest sees: the host's, minus what Argon does not virtualize, plus the
+ * hypervisor bit and Xen's leaves at 0x40000000 (Xen's public arch-x86/cpuid.h): signature
+ * "XenVMMXenVMM", version 4.17, one hypercall page through MSR 0x40000000.
+ */
+static struct cpuid_regs hvm_cpuid_policy(const struct vcpu *v, uint32_t leaf, uint32_t sub)
+{
+	struct cpuid_regs r = { 0, 0, 0, 0 };
+	uint32_t max_ext = boot_cpu.max_ext_leaf;
+
+	if (leaf >= XEN_CPUID_BASE && leaf < XEN_CPUID_BASE + 0x10000) {
+		switch (leaf) {
+		case XEN_CPUID_BASE:
+			r.a = XEN_CPUID_MAX;
+			memcpy(&r.b, "XenV", 4);
+			memcpy(&r.c, "MMXe", 4);
+			memcpy(&r.d, "nVMM", 4);
+			break;
+		case XEN_CPUID_BASE + 1:
+			r.a = (4 << 16) | 17;
+			break;
+		case XEN_CPUID_BASE + 2:
+			r.a = 1;			/* hypercall pages */
+			r.b = XEN_HYPERCALL_MSR;
+			break;
+		default:
+			break;			/* time, HVM and PV leaves: nothing advertised yet */
+		}
+		return r;
+	}
+	if (leaf >= 0x80000000 ? leaf > max_ext : leaf > boot_cpu.max_leaf) {
+		return r;
+	}
+	r = cpuid_count(leaf, sub);
+	switch (leaf) {
+	case 1:
+		r.c &= ~CPUID1_ECX_HIDE;
+		r.c |= CPUID1_ECX_HYPERVISOR;
+		r.d &= ~CPUID1_EDX_HIDE;
+		/* Initial APIC ID in 31:24; one logical processor per package. */
+		r.b = (r.b & 0xffff) | (1u << 16) | (v->vcpu_id << 24);
+		break;
+	case 5: case 6:
+		r = (struct cpuid_regs){ 0, 0, 0, 0 };	/* monitor/mwait, power management */
+		break;
+	case 7:
+		if (sub == 0) {
+			r.b &= ~((1U << 2) | (1U << 12) | (1U << 15));	/* sgx, pqm, pqe */
+			r.c &= ~((1U << 5) | (1U << 14));	/* waitpkg, pconfig-like */
+		}
+		break;
+	case 0xd:
+		r = (struct cpuid_regs){ 0, 0, 0, 0 };	/* no xsave */
+		break;
+	case 0x80000001:
+		r.c &= ~CPUIDX1_ECX_HIDE;
+		break;
+	case 0x8000000a:
+		r = (struct cpuid_regs){ 0, 0, 0, 0 };	/* no nested virtualization */
+		break;
+	default:
+		break;
+	}
+	return r;
+}
+
+void hvm_handle_cpuid(struct vcpu *v)
+{
+	static const uint8_t insn[2] = { 0x0f, 0xa2 };
+	struct hvm_regs *r = &v->arch.hvm->regs;
+	struct cpuid_regs c = hvm_cpuid_policy(v, (uint32_t)r->rax, (uint32_t)r->rcx);
+
+	if (!hvm_skip_insn(v, insn, sizeof(insn))) {
+		return;
+	}
+	r->rax = c.a;
+	r->rbx = c.b;
+	r->rcx = c.c;
+	r->rdx = c.d;
+}
+
+/* ---- MSRs ---- */
+
+#define MSR_TSC 0x10
+
+/* Fill the hypercall page at @gpa: 32 bytes per hypercall, "mov $nr, %eax; vmmcall; ret". */
+static int write_hypercall_page(struct vcpu *v, uint64_t gpa)
+{
+	uint8_t page[PAGE_SIZE];
+	unsigned int i;
+
+	memset(page, 0xcc, sizeof(page));	/* int3 between the stubs */
+	for (i = 0; i < PAGE_SIZE / 32; i++) {
+		uint8_t *p = page + i * 32;
+
+		p[0] = 0xb8;	/* mov $imm32, %eax */
+		memcpy(p + 1, &i, 4);
+		memcpy(p + 5, hvm_ops->hypercall_insn, 3);
+		p[8] = 0xc3;	/* ret */
+	}
+	return hvm_copy_to_gpa(v->domain, gpa, page, sizeof(page));
+}
+
+static int msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
+{
+	int rc = hvm_ops->msr_read(v, msr, val);
+
+	if (rc != -ENOENT) {
+		return rc;
+	}
+	switch (msr) {
+	case MSR_EFER:
+		*val = hvm_ops->get_efer(v);
+		return 0;
+	case MSR_APIC_BASE:
+		*val = VLAPIC_BASE | APIC_BASE_ENABLE | (v->vcpu_id == 0 ? 1UL << 8 : 0);
+		return 0;
+	case MSR_TSC:
+		*val = rdtsc();
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+#define EFER_GUEST_BITS (EFER_SCE | EFER_LME | (1UL << 10) | EFER_NXE)
+
+static int msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
+{
+	int rc = hvm_ops->msr_write(v, msr, val);
+	uint64_t old;
+
+	if (rc != -ENOENT) {
+		return rc;
+	}
+	switch (msr) {
+	case MSR_EFER:
+		old = hvm_ops->get_efer(v);
+		if (val & ~EFER_GUEST_BITS) {
+			return -EINVAL;
+		}
+		/* LME cannot change while paging is on (SDM vol. 3, 9.8.5); LMA is the CPU's. */
+		if (((val ^ old) & EFER_LME) && (hvm_ops->get_cr(v, 0) & X86_CR0_PG)) {
+			return -EINVAL;
+		}
+		hvm_ops->set_efer(v, (val & ~(1UL << 10)) | (old & (1UL << 10)));
+		return 0;
+	case MSR_APIC_BASE:
+		/* The APIC stays enabled at its reset address in xAPIC mode. */
+		if ((val & ~(1UL << 8)) != (VLAPIC_BASE | APIC_BASE_ENABLE)) {
+			return -EINVAL;
+		}
+		return 0;
+	case XEN_HYPERCALL_MSR:
+		/* Bits 11:0 select the hypercall page; Argon offers one (CPUID 0x40000002). */
+		if (val & (PAGE_SIZE - 1)) {
+			return -EINVAL;
+		}
+		return write_hypercall_page(v, val) ? -EINVAL : 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+void hvm_handle_msr(struct vcpu *v, bool write)
+{
+	static const uint8_t rd[2] = { 0x0f, 0x32 }, wr[2] = { 0x0f, 0x30 };
+	struct hvm_regs *r = &v->arch.hvm->regs;
+	uint32_t msr = (uint32_t)r->rcx;
+	uint64_t val = 0;
+	int rc;
+
+	if (write) {
+		val = (r->rdx << 32) | (uint32_t)r->rax;
+		rc = msr_write(v, msr, val);
+	} else {
+		rc = msr_read(v, msr, &val);
+	}
+	if (rc) {
+		hvm_log(v, "%s of MSR %#x refused: #GP\n", write ? "wrmsr" : "rdmsr", msr);
+		hvm_ops->inject_exception(v, X86_EXC_GP, true, 0);
+		return;
+	}
+	if (!hvm_skip_insn(v, write ? wr : rd, 2)) {
+		return;
+	}
+	if (!write) {
+		r->rax = (uint32_t)val;
+		r->rdx = val >> 32;
+	}
+}
+
+/* ---- HLT, shutdown, the run loop ---- */
+
+static bool all_vcpus_down(const struct domain *d)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->max_vcpus; i++) {
+		if (!d->vcpus[i]->arch.hvm->down) {
+			return false;
+		}
+	}
+	return true;
+}
+
+void hvm_handle_hlt(struct vcpu *v)
+{
+	static const uint8_t hlt = 0xf4;
+	struct hvm_vcpu *h = v->arch.hvm;
+
+	if (!hvm_skip_insn(v, &hlt, 1)) {
+		return;
+	}
+	if (!(h->regs.rflags & X86_EFLAGS_IF)) {
+		/* Nothing can wake it: the vCPU is down, and with all of them the domain (as Xen does). */
+		hvm_log(v, "HLT with interrupts disabled: vCPU down\n");
+		h->down = true;
+		if (all_vcpus_down(v->domain)) {
+			log_info("d%u: all vCPUs down: powering off\n", v->domain->domain_id);
+			domain_shutdown(v->domain, SHUTDOWN_poweroff);
+		}
+		return;
+	}
+	h->halted = true;
+}
+
+void hvm_handle_triple_fault(struct vcpu *v, const char *what)
+{
+	hvm_crash(v, "%s", what);
+}
+
+static unsigned int exit_status_for(unsigned int reason)
+{
+	return reason == SHUTDOWN_poweroff ? EXIT_STATUS_SUCCESS : EXIT_STATUS_DOMAIN_BASE + reason;
+}
+
+static __noreturn void domain_stopped(struct vcpu *v)
+{
+	struct domain *d = v->domain;
+	unsigned int reason = d->shutdown_reason;
+	uint64_t exits = v->arch.hvm->nr_exits;
+
+	this_cpu()->curr_vcpu = NULL;
+	hvm_domain_destroy(d);
+	log_info("last domain (d%u) has shut down after %llu exits; Memory: %llu KiB free\n",
+		 d->domain_id, (unsigned long long)exits, (unsigned long long)sys_heap.free_pages * 4);
+	machine_halt(exit_status_for(reason));
+}
+
+/* Wait, with host interrupts on, until @v has an interrupt to take or its domain stops. */
+static void wait_for_interrupt(struct vcpu *v)
+{
+	while (vlapic_pending(v) < 0 && v->domain->state == DOMAIN_RUNNING) {
+		local_irq_disable();
+		if (vlapic_pending(v) >= 0) {
+			local_irq_enable();
+			break;
+		}
+		safe_halt();
+	}
+	v->arch.hvm->halted = false;
+}
+
+void hvm_deliver_interrupts(struct vcpu *v)
+{
+	int vec = vlapic_pending(v);
+
+	if (vec < 0) {
+		return;
+	}
+	if (hvm_ops->interrupts_enabled(v)) {
+		if (hvm_ops->inject_interrupt(v, (unsigned int)vec)) {
+			vlapic_ack(v, vec);
+		}
+		hvm_ops->request_irq_window(v, false);
+	} else {
+		hvm_ops->request_irq_window(v, true);
+	}
+}
+
+__noreturn void hvm_run_vcpu(struct vcpu *v)
+{
+	struct domain *d = v->domain;
+
+	this_cpu()->curr_vcpu = v;
+	d->state = DOMAIN_RUNNING;
+	for (;;) {
+		if (v->arch.hvm->halted) {
+			wait_for_interrupt(v);
+		}
+		if (d->state != DOMAIN_RUNNING) {
+			domain_stopped(v);
+		}
+		if (v->arch.hvm->down) {
+			/* Only one vCPU runs so far: a down vCPU 0 with others up would wait forever. */
+			for (;;) {
+				safe_halt();
+			}
+		}
+		hvm_deliver_interrupts(v);
+		hvm_ops->run(v);
+	}
+}

@@ -1,0 +1,283 @@
+/*
+ * The virtual local APIC (SDM vol. 3, chapter 11), xAPIC MMIO mode: identification, task
+ * priority, in-service/request bookkeeping with EOI, the LVT registers and the timer in one-shot
+ * and periodic modes (TSC-deadline is not offered: CPUID hides it). The timer counts at a fixed
+ * virtual bus clock of 100 MHz, scaled by the divide configuration. IPIs are stored, not sent
+ * (one vCPU per domain so far).
+ */
+#include <argon/arch.h>
+#include <argon/lib.h>
+#include <argon/time.h>
+#include <asm/hvm/hvm.h>
+
+#define APIC_ID 0x20
+#define APIC_LVR 0x30
+#define APIC_TPR 0x80
+#define APIC_APR 0x90
+#define APIC_PPR 0xa0
+#define APIC_EOI 0xb0
+#define APIC_LDR 0xd0
+#define APIC_DFR 0xe0
+#define APIC_SVR 0xf0
+#define APIC_ISR 0x100
+#define APIC_TMR 0x180
+#define APIC_IRR 0x200
+#define APIC_ESR 0x280
+#define APIC_ICR 0x300
+#define APIC_ICR2 0x310
+#define APIC_LVTT 0x320
+#define APIC_LVTTHMR 0x330
+#define APIC_LVTPC 0x340
+#define APIC_LVT0 0x350
+#define APIC_LVT1 0x360
+#define APIC_LVTERR 0x370
+#define APIC_TMICT 0x380
+#define APIC_TMCCT 0x390
+#define APIC_TDCR 0x3e0
+
+#define APIC_SVR_ENABLE (1u << 8)
+#define APIC_LVT_MASKED (1u << 16)
+#define APIC_LVT_TIMER_PERIODIC (1u << 17)
+#define APIC_VERSION 0x00050014u	/* version 0x14, six LVT entries (max LVT index 5) */
+#define VLAPIC_BUS_NS 10		/* 100 MHz */
+
+static struct vlapic *vl(const struct vcpu *v)
+{
+	return &v->arch.hvm->vlapic;
+}
+
+static int highest_bit(const uint32_t *bits)
+{
+	int i;
+
+	for (i = 7; i >= 0; i--) {
+		if (bits[i]) {
+			return i * 32 + 31 - __builtin_clz(bits[i]);
+		}
+	}
+	return -1;
+}
+
+static void set_bit32(uint32_t *bits, unsigned int n)
+{
+	bits[n / 32] |= 1u << (n % 32);
+}
+
+static void clear_bit32(uint32_t *bits, unsigned int n)
+{
+	bits[n / 32] &= ~(1u << (n % 32));
+}
+
+static uint32_t ppr(const struct vlapic *a)
+{
+	int isr = highest_bit(a->isr);
+	uint32_t isrv = isr < 0 ? 0 : (uint32_t)isr & 0xf0;
+
+	return (a->tpr & 0xf0) > isrv ? a->tpr & 0xff : isrv;
+}
+
+static unsigned int divide_value(uint32_t tdcr)
+{
+	/* TDCR bits 0, 1, 3: 000 -> 2, 001 -> 4, 010 -> 8, 011 -> 16, 100 -> 32, 101 -> 64,
+	 * 110 -> 128, 111 -> 1 (SDM vol. 3, figure 11-10). */
+	unsigned int v = (tdcr & 3) | ((tdcr >> 1) & 4);
+
+	return v == 7 ? 1 : 2u << v;
+}
+
+static void timer_fire(struct timer *t, void *data)
+{
+	struct vcpu *v = data;
+	struct vlapic *a = vl(v);
+
+	a->timer_fires++;
+	if (!(a->lvt_timer & APIC_LVT_MASKED) && (a->svr & APIC_SVR_ENABLE)) {
+		vlapic_set_irq(v, a->lvt_timer & 0xff);
+	}
+	if (!(a->lvt_timer & APIC_LVT_TIMER_PERIODIC)) {
+		a->timer_period_ns = 0;
+	} else {
+		a->timer_start = NOW();
+	}
+}
+
+static void timer_start(struct vcpu *v)
+{
+	struct vlapic *a = vl(v);
+	struct timer_queue *q = arch_this_timer_queue();
+
+	timer_stop(q, &a->timer);
+	a->timer_period_ns = (uint64_t)a->timer_initial * divide_value(a->timer_divide) * VLAPIC_BUS_NS;
+	a->timer_start = NOW();
+	if (!a->timer_period_ns) {
+		arch_timer_program(timer_queue_next(q));
+		return;
+	}
+	if (a->lvt_timer & APIC_LVT_TIMER_PERIODIC) {
+		timer_set_periodic(q, &a->timer, a->timer_start + (s_time_t)a->timer_period_ns,
+				   (s_time_t)a->timer_period_ns);
+	} else {
+		timer_set(q, &a->timer, a->timer_start + (s_time_t)a->timer_period_ns);
+	}
+	arch_timer_program(timer_queue_next(q));
+}
+
+static uint32_t current_count(const struct vlapic *a)
+{
+	uint64_t elapsed, tick;
+
+	if (!a->timer_period_ns) {
+		return 0;
+	}
+	elapsed = (uint64_t)(NOW() - a->timer_start) % a->timer_period_ns;
+	tick = (uint64_t)divide_value(a->timer_divide) * VLAPIC_BUS_NS;
+	return (uint32_t)((a->timer_period_ns - elapsed) / tick);
+}
+
+void vlapic_init(struct vcpu *v, uint32_t id)
+{
+	struct vlapic *a = vl(v);
+
+	memset(a, 0, sizeof(*a));
+	a->id = id;
+	a->dfr = 0xffffffff;
+	a->svr = 0xff;
+	a->lvt_timer = a->lvt_lint0 = a->lvt_lint1 = a->lvt_error = a->lvt_thermal = a->lvt_pmc =
+		APIC_LVT_MASKED;
+	timer_init(&a->timer, timer_fire, v);
+}
+
+void vlapic_destroy(struct vcpu *v)
+{
+	timer_stop(arch_this_timer_queue(), &vl(v)->timer);
+}
+
+void vlapic_set_irq(struct vcpu *v, unsigned int vec)
+{
+	if (vec >= 16) {
+		set_bit32(vl(v)->irr, vec & 0xff);
+	}
+}
+
+int vlapic_pending(const struct vcpu *v)
+{
+	const struct vlapic *a = vl(v);
+	int irr = highest_bit(a->irr);
+
+	if (irr < 0 || !(a->svr & APIC_SVR_ENABLE)) {
+		return -1;
+	}
+	return ((uint32_t)irr & 0xf0) > (ppr(a) & 0xf0) ? irr : -1;
+}
+
+void vlapic_ack(struct vcpu *v, int vec)
+{
+	clear_bit32(vl(v)->irr, (unsigned int)vec);
+	set_bit32(vl(v)->isr, (unsigned int)vec);
+}
+
+bool vlapic_access(struct vcpu *v, uint32_t off, bool write, uint32_t *val)
+{
+	struct vlapic *a = vl(v);
+	uint32_t *lvt = NULL;
+	int isr;
+
+	if (off & 0xf) {
+		return false;
+	}
+	switch (off) {
+	case APIC_LVTT: lvt = &a->lvt_timer; break;
+	case APIC_LVTTHMR: lvt = &a->lvt_thermal; break;
+	case APIC_LVTPC: lvt = &a->lvt_pmc; break;
+	case APIC_LVT0: lvt = &a->lvt_lint0; break;
+	case APIC_LVT1: lvt = &a->lvt_lint1; break;
+	case APIC_LVTERR: lvt = &a->lvt_error; break;
+	default: break;
+	}
+	if (!write) {
+		if (lvt) {
+			*val = *lvt;
+			return true;
+		}
+		if (off >= APIC_ISR && off < APIC_ISR + 0x80) {
+			*val = a->isr[(off - APIC_ISR) / 16];
+			return true;
+		}
+		if (off >= APIC_IRR && off < APIC_IRR + 0x80) {
+			*val = a->irr[(off - APIC_IRR) / 16];
+			return true;
+		}
+		switch (off) {
+		case APIC_ID: *val = a->id << 24; return true;
+		case APIC_LVR: *val = APIC_VERSION; return true;
+		case APIC_TPR: *val = a->tpr; return true;
+		case APIC_APR: *val = 0; return true;
+		case APIC_PPR: *val = ppr(a); return true;
+		case APIC_LDR: *val = a->ldr; return true;
+		case APIC_DFR: *val = a->dfr; return true;
+		case APIC_SVR: *val = a->svr; return true;
+		case APIC_ESR: *val = a->esr; return true;
+		case APIC_ICR: *val = a->icr_lo; return true;
+		case APIC_ICR2: *val = a->icr_hi; return true;
+		case APIC_TMICT: *val = a->timer_initial; return true;
+		case APIC_TMCCT: *val = current_count(a); return true;
+		case APIC_TDCR: *val = a->timer_divide; return true;
+		case APIC_EOI: *val = 0; return true;
+		default:
+			if (off >= APIC_TMR && off < APIC_TMR + 0x80) {
+				*val = 0;
+				return true;
+			}
+			return false;
+		}
+	}
+	if (lvt) {
+		/* While the APIC is software-disabled every LVT stays masked (SDM vol. 3, 11.4.7.2). */
+		*lvt = *val & (lvt == &a->lvt_timer ? 0x300ff : 0x1f7ff);
+		if (!(a->svr & APIC_SVR_ENABLE)) {
+			*lvt |= APIC_LVT_MASKED;
+		}
+		return true;
+	}
+	switch (off) {
+	case APIC_TPR: a->tpr = *val & 0xff; return true;
+	case APIC_EOI:
+		isr = highest_bit(a->isr);
+		if (isr >= 0) {
+			clear_bit32(a->isr, (unsigned int)isr);
+		}
+		return true;
+	case APIC_LDR: a->ldr = *val & 0xff000000; return true;
+	case APIC_DFR: a->dfr = *val | 0x0fffffff; return true;
+	case APIC_SVR:
+		a->svr = *val & 0x3ff;
+		if (!(a->svr & APIC_SVR_ENABLE)) {
+			a->lvt_timer |= APIC_LVT_MASKED;
+			a->lvt_lint0 |= APIC_LVT_MASKED;
+			a->lvt_lint1 |= APIC_LVT_MASKED;
+			a->lvt_error |= APIC_LVT_MASKED;
+			a->lvt_thermal |= APIC_LVT_MASKED;
+			a->lvt_pmc |= APIC_LVT_MASKED;
+		}
+		return true;
+	case APIC_ESR: a->esr = 0; return true;
+	case APIC_ICR2: a->icr_hi = *val & 0xff000000; return true;
+	case APIC_ICR:
+		a->icr_lo = *val & ~(1u << 12);	/* delivery status: idle at once */
+		/* A fixed self-IPI (shorthand "self", or our own ID) is the only one that can land. */
+		if (((*val >> 18) & 3) == 1 && ((*val >> 8) & 7) == 0) {
+			vlapic_set_irq(v, *val & 0xff);
+		}
+		return true;
+	case APIC_TMICT:
+		a->timer_initial = *val;
+		timer_start(v);
+		return true;
+	case APIC_TDCR: a->timer_divide = *val & 0xb; return true;
+	case APIC_ID: case APIC_LVR: case APIC_PPR: case APIC_APR: case APIC_TMCCT:
+		return true;	/* read-only: writes ignored */
+	default:
+		return false;
+	}
+}
+

@@ -1,0 +1,238 @@
+/*
+ * HVM guests: hardware-assisted vCPUs with nested paging. This header is the contract between the
+ * generic HVM layer (the C files in arch/x86/hvm/) and a vendor implementation (arch/x86/hvm/svm/, later
+ * vmx/): the vendor provides one const struct hvm_vendor_ops, chosen once at boot by hvm_init();
+ * generic code calls the vendor only through it, and the vendor's exit handler calls back into the
+ * generic hvm_handle_*() functions declared here (Jailhouse's vcpu.h split).
+ */
+#ifndef ASM_HVM_HVM_H
+#define ASM_HVM_HVM_H
+
+#include <argon/compiler.h>
+#include <argon/domain.h>
+#include <argon/timer.h>
+#include <argon/types.h>
+#include <asm/hvm/regs.h>
+#include <asm/hvm/vlapic.h>
+#include <asm/hvm/vuart.h>
+
+/** Segment registers, in the order of the x86 encoding (ES=0 ... GS=5), then the tables. */
+enum hvm_seg { HVM_SEG_ES, HVM_SEG_CS, HVM_SEG_SS, HVM_SEG_DS, HVM_SEG_FS, HVM_SEG_GS,
+	       HVM_SEG_GDTR, HVM_SEG_IDTR, HVM_SEG_LDTR, HVM_SEG_TR, HVM_NR_SEGS };
+
+/**
+ * A segment register as the generic layer sees it. @attr packs descriptor bits 40-47 (type, S,
+ * DPL, P) into bits 0-7 and bits 52-55 (AVL, L, D/B, G) into bits 8-11, SVM's VMCB encoding.
+ */
+struct hvm_segment {
+	uint16_t sel, attr;
+	uint32_t limit;
+	uint64_t base;
+};
+
+#define HVM_SEG_ATTR_L (1u << 9)
+#define HVM_SEG_ATTR_DB (1u << 10)
+
+/** The entry state of a vCPU's first run, as a domain builder sets it. */
+struct hvm_boot_state {
+	struct hvm_regs regs;
+	uint64_t cr0, cr3, cr4, efer;
+	struct hvm_segment segs[HVM_NR_SEGS];
+};
+
+/** How a vendor encodes nested/extended page-table entries (Intel EPT or AMD NPT). */
+struct hvm_p2m_format {
+	uint64_t table_flags;		/* a non-leaf entry that grants everything below */
+	uint64_t ram_flags;		/* a 4 KiB leaf mapping guest RAM (read, write, execute) */
+};
+
+/**
+ * The vendor contract. Every hook is called on the CPU that runs the vCPU, with that vCPU's
+ * domain running. Hooks that can fail return 0 or a negative errno.
+ */
+struct hvm_vendor_ops {
+	const char *name;
+	/** The hypercall instruction (VMMCALL or VMCALL), for the hypercall page. */
+	uint8_t hypercall_insn[3];
+	/** Nested page-table encoding. */
+	struct hvm_p2m_format p2m_format;
+	/** Turn the extension on for this CPU (once per CPU). */
+	int (*cpu_up)(void);
+	/** Create @v's control block from @s with its nested page tables rooted at @p2m_root. */
+	int (*vcpu_create)(struct vcpu *v, const struct hvm_boot_state *s, paddr_t p2m_root);
+	/** Free what vcpu_create allocated; harmless on a vCPU whose creation failed half-way. */
+	void (*vcpu_destroy)(struct vcpu *v);
+	/**
+	 * Enter the guest once with the registers in v->arch.hvm->regs, take the exit and handle it
+	 * (calling the hvm_handle_*() functions). Returns with host interrupts enabled.
+	 */
+	void (*run)(struct vcpu *v);
+	/** Read control register @n (0, 2, 3, 4) and EFER of the guest. */
+	uint64_t (*get_cr)(const struct vcpu *v, unsigned int n);
+	uint64_t (*get_efer)(const struct vcpu *v);
+	/** Set the guest's EFER (the vendor keeps any bit the hardware requires, e.g. SVME). */
+	void (*set_efer)(struct vcpu *v, uint64_t efer);
+	/** Read segment register @seg of the guest. */
+	void (*get_segment)(const struct vcpu *v, enum hvm_seg seg, struct hvm_segment *out);
+	/** The guest's current privilege level. */
+	unsigned int (*get_cpl)(const struct vcpu *v);
+	/** Queue exception @vector (with @error_code when @has_ec) for the next entry. */
+	void (*inject_exception)(struct vcpu *v, unsigned int vector, bool has_ec, uint32_t ec);
+	/** Queue external interrupt @vector for the next entry; false if one is already queued. */
+	bool (*inject_interrupt)(struct vcpu *v, unsigned int vector);
+	/** True if the guest can take an external interrupt now (IF set, no interrupt shadow). */
+	bool (*interrupts_enabled)(const struct vcpu *v);
+	/** Ask for an exit as soon as the guest can take an interrupt (interrupt window). */
+	void (*request_irq_window)(struct vcpu *v, bool on);
+	/**
+	 * MSRs whose guest copy the vendor keeps (PAT, ...): 0 when done, -ENOENT when @msr is not
+	 * the vendor's, -EINVAL when the access must raise #GP.
+	 */
+	int (*msr_read)(struct vcpu *v, uint32_t msr, uint64_t *val);
+	int (*msr_write)(struct vcpu *v, uint32_t msr, uint64_t val);
+};
+
+/** The HVM state of a vCPU (allocated with alloc_xenheap; v->arch.hvm points to it). */
+struct hvm_vcpu {
+	struct hvm_regs regs;		/* guest registers between exits */
+	void *vendor;			/* the vendor's per-vCPU state (VMCB and friends) */
+	struct vlapic vlapic;
+	bool halted;			/* executed HLT; waits for an interrupt */
+	bool down;			/* HLT with interrupts disabled: never runs again */
+	uint64_t nr_exits;
+	unsigned int log_budget;	/* guest-triggered messages left (rate limit) */
+};
+
+/** True if @d is an HVM domain. */
+static inline bool is_hvm_domain(const struct domain *d)
+{
+	return d->arch.hvm != NULL;
+}
+
+/** True if @v is an HVM vCPU. */
+static inline bool is_hvm_vcpu(const struct vcpu *v)
+{
+	return v && v->arch.hvm != NULL;
+}
+
+#define HVM_MAX_RAM_FRAMES (GB(4) >> PAGE_SHIFT)
+
+/** The HVM state of a domain. */
+struct hvm_domain {
+	uint64_t nr_gfns;		/* guest RAM: GFNs [0, nr_gfns) */
+	mfn_t *p2m;			/* gfn -> mfn for guest RAM (alloc_xenheap) */
+	size_t p2m_bytes;
+	paddr_t p2m_root;		/* the nested page-table root (vendor format) */
+	uint64_t p2m_table_pages;	/* frames the nested tables use (from the hypervisor heap) */
+	uint64_t params[64];		/* HVM_PARAM_* values (hvm_op set/get_param) */
+	struct vuart uart;		/* COM1 */
+};
+
+/** The vendor chosen at boot, NULL when the CPU has no usable hardware assist. */
+extern const struct hvm_vendor_ops *hvm_ops;
+
+/** The vendors, each returning its ops when this CPU supports it (NULL otherwise). */
+const struct hvm_vendor_ops *svm_probe(void);
+
+/** Choose the vendor and enable it on the boot CPU; -ENODEV when there is none. */
+int hvm_init(void);
+
+/** True when HVM guests can run on this machine. */
+bool hvm_available(void);
+
+/**
+ * Build HVM domain @id from the kernel image @image (@len bytes; an ELF file loaded by physical
+ * address and started the way a Multiboot v1 loader starts it) with @mem_bytes of RAM and
+ * command line @cmdline, and run it; returns only on error (negative errno).
+ */
+int hvm_build_and_run(unsigned int id, const void *image, uint64_t len, const char *cmdline,
+		      uint64_t mem_bytes);
+
+/** Run @v until its domain stops; then report and stop the machine (one domain at a time). */
+__noreturn void hvm_run_vcpu(struct vcpu *v);
+
+/** Free @d's HVM state (vendor blocks, nested tables, virtual devices), then the domain. */
+void hvm_domain_destroy(struct domain *d);
+
+struct mb2_module;
+
+/** True when the command line asks for a boot-time HVM domain ("hvm=<module-index>"). */
+bool hvm_boot_requested(void);
+
+/** Build and run the boot-time HVM domain from the chosen module of @mods; never returns. */
+__noreturn void hvm_boot_domain(const struct mb2_module *mods, unsigned int nr);
+
+/* ---- Called by the vendor's exit handler (the "generic exit" interface). ---- */
+
+/** CPUID at rip: fill rax/rbx/rcx/rdx from Argon's policy and step over the instruction. */
+void hvm_handle_cpuid(struct vcpu *v);
+/** RDMSR or WRMSR (@write) at rip, by Argon's MSR policy. */
+void hvm_handle_msr(struct vcpu *v, bool write);
+/**
+ * Port I/O: @size bytes at @port, in (@in) or out, not a string instruction; the instruction
+ * ends at @next_rip.
+ */
+void hvm_handle_io(struct vcpu *v, uint16_t port, unsigned int size, bool in, uint64_t next_rip);
+/** String port I/O (INS/OUTS, possibly REP): emulated from the decoded instruction at rip. */
+void hvm_handle_string_io(struct vcpu *v, uint16_t port, unsigned int size, bool in,
+			  uint64_t next_rip);
+/** HLT at rip. */
+void hvm_handle_hlt(struct vcpu *v);
+/** VMMCALL/VMCALL at rip (a hypercall), whose encoding is @insn (3 bytes). */
+void hvm_handle_hypercall(struct vcpu *v, const uint8_t insn[3]);
+/** Nested page fault at guest-physical @gpa (@write: a write access). */
+void hvm_handle_npf(struct vcpu *v, uint64_t gpa, bool write);
+/** The guest triple-faulted or sent itself INIT: crash the domain (never the machine). */
+void hvm_handle_triple_fault(struct vcpu *v, const char *what);
+
+/** Crash @v's domain with a rate-limited message tagged d<id>v<vcpu>. */
+void hvm_crash(struct vcpu *v, const char *fmt, ...) __printf(2, 3);
+
+/** Log a guest-triggered message tagged d<id>v<vcpu>, at most a few dozen per vCPU. */
+void hvm_log(struct vcpu *v, const char *fmt, ...) __printf(2, 3);
+
+/**
+ * Step over the instruction at rip when its bytes are @insn (@len bytes); otherwise crash the
+ * domain (the exit and the bytes disagree: the guest changed its code under us). Returns true
+ * when stepped.
+ */
+bool hvm_skip_insn(struct vcpu *v, const uint8_t *insn, size_t len);
+
+/* ---- Guest memory (hvm/guest_access.c, hvm/p2m.c). ---- */
+
+/** The machine frame of guest RAM frame @gfn, or false if @gfn is not RAM. */
+bool hvm_gfn_to_mfn(const struct domain *d, uint64_t gfn, mfn_t *out);
+
+/**
+ * Translate guest linear address @la through the guest's paging mode and page tables; 0 and the
+ * guest-physical address in *@gpa, or -EFAULT when unmapped (*@pf_ec: the #PF error code).
+ */
+int hvm_translate(struct vcpu *v, uint64_t la, bool write, uint64_t *gpa, uint32_t *pf_ec);
+
+/** Copy between Argon and the guest's linear addresses; 0 or -EFAULT (no fault is raised). */
+int hvm_copy_from_guest_linear(struct vcpu *v, void *dst, uint64_t src, size_t len);
+int hvm_copy_to_guest_linear(struct vcpu *v, uint64_t dst, const void *src, size_t len);
+int hvm_clear_guest_linear(struct vcpu *v, uint64_t dst, size_t len);
+
+/** Copy between Argon and guest-physical addresses (RAM only; @src NULL zeroes); 0 or -EFAULT. */
+int hvm_copy_from_gpa(const struct domain *d, void *dst, uint64_t gpa, size_t len);
+int hvm_copy_to_gpa(const struct domain *d, uint64_t gpa, const void *src, size_t len);
+
+/** Allocate @d's RAM (@nr_gfns frames) and build its nested page tables. */
+int hvm_p2m_create(struct domain *d, uint64_t nr_gfns);
+/** Free the nested page tables and the p2m array (the RAM frames go with the domain). */
+void hvm_p2m_destroy(struct domain *d);
+
+/* ---- The virtual platform (hvm/io.c, hvm/mmio.c). ---- */
+
+/** Emulate the MMIO access of the instruction at rip to guest-physical @gpa; false if none. */
+bool hvm_emulate_mmio(struct vcpu *v, uint64_t gpa);
+
+/** Deliver a pending virtual interrupt if the guest can take it (before each entry). */
+void hvm_deliver_interrupts(struct vcpu *v);
+
+/** Mode of the guest's code segment: 2, 4 or 8 (bytes of default operand/address size). */
+unsigned int hvm_code_bytes(const struct vcpu *v);
+
+
+#endif
