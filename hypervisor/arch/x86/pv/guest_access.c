@@ -1,6 +1,10 @@
-/* Copies to and from the current guest's address space (see guest_access.h). */
+/*
+ * Copies to and from the current guest's address space (see guest_access.h). HVM vCPUs go through
+ * their own page tables and the p2m instead (arch/x86/hvm/guest_access.c).
+ */
 #include <argon/errno.h>
 #include <argon/guest_access.h>
+#include <asm/hvm/hvm.h>
 #include <asm/layout.h>
 
 long raw_copy_guest(void *dst, const void *src, size_t len);
@@ -23,6 +27,9 @@ static bool guest_range_ok(uint64_t addr, size_t len)
 
 int copy_from_guest(void *dst, uint64_t src, size_t len)
 {
+	if (is_hvm_vcpu(current_vcpu())) {
+		return hvm_copy_from_guest_linear(current_vcpu(), dst, src, len);
+	}
 	if (!guest_range_ok(src, len)) {
 		return -EFAULT;
 	}
@@ -31,6 +38,9 @@ int copy_from_guest(void *dst, uint64_t src, size_t len)
 
 int copy_to_guest(uint64_t dst, const void *src, size_t len)
 {
+	if (is_hvm_vcpu(current_vcpu())) {
+		return hvm_copy_to_guest_linear(current_vcpu(), dst, src, len);
+	}
 	if (!guest_range_ok(dst, len)) {
 		return -EFAULT;
 	}
@@ -39,6 +49,9 @@ int copy_to_guest(uint64_t dst, const void *src, size_t len)
 
 int clear_guest(uint64_t dst, size_t len)
 {
+	if (is_hvm_vcpu(current_vcpu())) {
+		return hvm_clear_guest_linear(current_vcpu(), dst, len);
+	}
 	if (!guest_range_ok(dst, len)) {
 		return -EFAULT;
 	}
