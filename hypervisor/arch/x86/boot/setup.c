@@ -11,6 +11,7 @@
 #include <argon/time.h>
 #include <asm/apic.h>
 #include <asm/cpu.h>
+#include <asm/hvm/hvm.h>
 #include <asm/io.h>
 #include <asm/mm.h>
 #include <asm/page.h>
@@ -227,6 +228,10 @@ void start_argon(paddr_t mbi_pa)
 	log_info("Argon ready (%lld ms after reset)\n", (long long)(NOW() / 1000000));
 	selftests_run();
 	pv_cpu_init();
+	hvm_init();
+	if (hvm_boot_requested()) {
+		hvm_boot_domain(boot_info.modules, boot_info.nr_modules);
+	}
 	if (boot_info.nr_modules) {
 		start_dom0();
 	}
