@@ -3,7 +3,7 @@ TOP := $(abspath .)
 BUILD := $(TOP)/build
 PYTEST ?= /usr/bin/python3 -m pytest
 
-.PHONY: all hypervisor guests iso run test unit-test system-test dom0-tools bench deps clean
+.PHONY: all hypervisor guests hvm-guests iso run test unit-test system-test dom0-tools bench deps clean
 
 all: hypervisor dom0-tools
 
@@ -13,6 +13,10 @@ hypervisor:
 # PV test kernels: build/guests/<name>.elf, for the system tests.
 guests:
 	$(MAKE) -C tests/guests O=$(BUILD)/guests
+
+# HVM test guests: build/hvm-guests/<name>.elf, for the system tests.
+hvm-guests:
+	$(MAKE) -C tests/hvm O=$(BUILD)/hvm-guests
 
 iso: hypervisor
 	scripts/mkiso --out $(BUILD)/argon.iso --hv-cmdline "$(HV_CMDLINE)"
@@ -35,7 +39,7 @@ unit-test:
 	$(MAKE) -C tests/abi O=$(BUILD)/abi
 	$(MAKE) -C dom0-tools test
 
-system-test: hypervisor guests
+system-test: hypervisor guests hvm-guests
 	$(PYTEST) -q tests/system
 
 bench: deps
