@@ -99,6 +99,29 @@ GUEST_TEST(cpuid_xen_leaves)
 	test_note("\"%s\" max leaf %#x", sig, r.a);
 }
 
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+/* The cost of a VM exit round trip: CPUID always exits to Argon. */
+GUEST_TEST(cpuid_exit_cost)
+{
+	uint64_t start = rdtsc(), cycles;
+	unsigned int i;
+
+	for (i = 0; i < 1000; i++) {
+		(void)cpuid(0);
+	}
+	cycles = rdtsc() - start;
+	EXPECT(cycles > 0);
+	EXPECT((cycles >> 32) == 0);
+	test_note("%u TSC cycles per CPUID", (uint32_t)cycles / 1000);
+}
+
 GUEST_TEST(cpuid_policy)
 {
 	EXPECT(cpuid(1).c & (1u << 31));		/* hypervisor present */
