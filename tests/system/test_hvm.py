@@ -45,7 +45,7 @@ def test_hvm_guest_passes_every_test(boot):
                    "mmio_local_apic", "msr_policy", "svm_instructions_raise_ud",
                    "hypercall_xen_version", "hypercall_page", "hypercall_policy", "hvm_params",
                    "hypercall_buffer_through_guest_paging", "apic_timer_wakes_hlt",
-                   "cpuid_exit_cost"):
+                   "cpuid_exit_cost", "string_port_io"):
         assert needed in names, f"test {needed} did not run"
     assert '"XenVMMXenVMM"' in names["cpuid_xen_leaves"]
     # A VM exit round trip costs more than a CPUID that stays in Argon (docs/design/hvm.md).
@@ -56,6 +56,7 @@ def test_hvm_guest_passes_every_test(boot):
     assert int(s.group(1)) == int(s.group(2)) == len(results)
     # The UART is wired to Argon's console with the domain prefix.
     b.must_find(r'^\(d1\) HVM test guest "basic" \(command line "hvm-test-cmdline=1"\)$')
+    b.must_find(r"^\(d1\) rep outsb reached COM1$")
     # Every refused SVM instruction and MSR is reported, tagged with the vCPU.
     b.must_find(r"^d1v0: VMRUN refused: #UD injected$")
     b.must_find(r"^d1v0: rdmsr of MSR 0xc0010117 refused: #GP$")

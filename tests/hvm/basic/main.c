@@ -77,6 +77,25 @@ GUEST_TEST(uart_registers)
 	EXPECT_EQ(inb(0x3ff), 0xa5);
 }
 
+GUEST_TEST(string_port_io)
+{
+	static const char line[] = "rep outsb reached COM1\n";
+	uint8_t lsr[4] = { 0, 0, 0, 0 };
+	const char *src = line;
+	uint8_t *dst = lsr;
+	uint32_t n = sizeof(line) - 1;
+
+	__asm__ __volatile__("cld; rep outsb" : "+S"(src), "+c"(n) : "d"(0x3f8) : "memory");
+	EXPECT_EQ(n, 0);
+	EXPECT(src == line + sizeof(line) - 1);
+	n = 4;
+	__asm__ __volatile__("cld; rep insb" : "+D"(dst), "+c"(n) : "d"(0x3fd) : "memory");
+	EXPECT_EQ(n, 0);
+	EXPECT(dst == lsr + 4);
+	EXPECT_EQ(lsr[0] & 0x60, 0x60);
+	EXPECT_EQ(lsr[3] & 0x60, 0x60);
+}
+
 GUEST_TEST(unemulated_port_reads_all_ones)
 {
 	EXPECT_EQ(inb(0x2f8), 0xff);

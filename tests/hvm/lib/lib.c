@@ -282,11 +282,12 @@ size_t strlen(const char *s)
 extern const struct guest_test __tests_start[], __tests_end[];
 static bool failed;
 static char note[120];
+static const char *current;
 
 void test_fail(const char *file, int line, const char *what)
 {
 	if (!failed) {
-		printk("FAIL %s:%d: %s\n", file, line, what);
+		printk("TEST %s: FAIL %s:%d: %s\n", current, file, line, what);
 	}
 	failed = true;
 }
@@ -322,10 +323,10 @@ void guest_main(uint32_t magic, const struct mb1_info *mbi)
 	for (t = __tests_start; t < __tests_end; t++) {
 		failed = false;
 		note[0] = '\0';
-		printk("TEST %s: ", t->name);
+		current = t->name;
 		t->fn();
 		if (!failed) {
-			printk("PASS%s%s\n", note[0] ? " " : "", note);
+			printk("TEST %s: PASS%s%s\n", t->name, note[0] ? " " : "", note);
 			passed++;
 		}
 		total++;

@@ -5,7 +5,7 @@
  */
 #include <argon/errno.h>
 #include <argon/lib.h>
-#include <asm/hvm/emulate.h>
+#include <asm/cpu.h>
 #include <asm/hvm/hvm.h>
 
 struct io_handler {
@@ -84,9 +84,101 @@ void hvm_handle_io(struct vcpu *v, uint16_t port, unsigned int size, bool in, ui
 	r->rip = next_rip;
 }
 
-void hvm_handle_string_io(struct vcpu *v, uint16_t port, unsigned int size, bool in,
+/* Linear address of @seg:@off (segment bases other than FS/GS are zero in 64-bit code). */
+static uint64_t seg_linear(struct vcpu *v, enum hvm_seg seg, uint64_t off)
+{
+	struct hvm_segment s;
+
+	if (hvm_code_bytes(v) == 8 && seg != HVM_SEG_FS && seg != HVM_SEG_GS) {
+		return off;
+	}
+	hvm_ops->get_segment(v, seg, &s);
+	return (s.base + off) & (hvm_code_bytes(v) == 8 ? ~0ULL : 0xffffffffULL);
+}
+
+/* At most this many elements per exit; a longer REP re-executes with rCX counting down. */
+#define IO_STRING_MAX_REPS 4096
+
+/*
+ * The address size and segment of the string instruction at rip, from its legacy prefixes (the
+ * bytes before next_rip): 0x67 toggles the address size, 26/2e/36/3e/64/65 override DS.
+ */
+static int string_io_prefixes(struct vcpu *v, uint64_t next_rip, unsigned int *addr_bytes,
+			      enum hvm_seg *seg)
+{
+	struct hvm_regs *r = &v->arch.hvm->regs;
+	unsigned int mode = hvm_code_bytes(v), len = (unsigned int)(next_rip - r->rip), i;
+	uint8_t bytes[15];
+
+	*addr_bytes = mode;
+	*seg = HVM_SEG_DS;
+	if (len < 1 || len > sizeof(bytes) ||
+	    hvm_copy_from_guest_linear(v, bytes, seg_linear(v, HVM_SEG_CS, r->rip), len)) {
+		return -EFAULT;
+	}
+	for (i = 0; i + 1 < len; i++) {
+		switch (bytes[i]) {
+		case 0x67:
+			*addr_bytes = mode == 8 ? 4 : mode == 4 ? 2 : 4;
+			break;
+		case 0x26: *seg = HVM_SEG_ES; break;
+		case 0x2e: *seg = HVM_SEG_CS; break;
+		case 0x36: *seg = HVM_SEG_SS; break;
+		case 0x3e: *seg = HVM_SEG_DS; break;
+		case 0x64: *seg = HVM_SEG_FS; break;
+		case 0x65: *seg = HVM_SEG_GS; break;
+		default: break;		/* rep, operand size, REX */
+		}
+	}
+	return 0;
+}
+
+void hvm_handle_string_io(struct vcpu *v, uint16_t port, unsigned int size, bool in, bool rep,
 			  uint64_t next_rip)
 {
-	/* INS/OUTS need the segment, address size and direction of the instruction: not yet. */
-	hvm_crash(v, "string I/O (%s port %#x) is not emulated", in ? "ins" : "outs", port);
+	struct hvm_regs *r = &v->arch.hvm->regs;
+	unsigned int addr_bytes;
+	enum hvm_seg seg;
+	uint64_t amask, *index = in ? &r->rdi : &r->rsi;
+	int64_t step = r->rflags & X86_EFLAGS_DF ? -(int64_t)size : (int64_t)size;
+	uint64_t count, done;
+
+	if (string_io_prefixes(v, next_rip, &addr_bytes, &seg)) {
+		hvm_crash(v, "cannot read the string I/O instruction");
+		return;
+	}
+	amask = addr_bytes >= 8 ? ~0ULL : (1ULL << (8 * addr_bytes)) - 1;
+	count = rep ? r->rcx & amask : 1;
+	if (size != 1 && size != 2 && size != 4) {
+		hvm_crash(v, "string I/O exit with size %u", size);
+		return;
+	}
+	for (done = 0; done < count && done < IO_STRING_MAX_REPS; done++) {
+		uint64_t la = seg_linear(v, in ? HVM_SEG_ES : seg, *index & amask);
+		uint32_t val = 0;
+		int rc;
+
+		if (in) {
+			port_access(v, port, size, true, &val);
+			rc = hvm_copy_to_guest_linear(v, la, &val, size);
+		} else {
+			rc = hvm_copy_from_guest_linear(v, &val, la, size);
+			if (!rc) {
+				port_access(v, port, size, false, &val);
+			}
+		}
+		if (rc) {
+			/* A page fault in the middle: not reflected to the guest yet. */
+			hvm_crash(v, "%s from/to unmapped linear address %#llx", in ? "ins" : "outs",
+				  (unsigned long long)la);
+			return;
+		}
+		*index = (*index & ~amask) | ((*index + (uint64_t)step) & amask);
+	}
+	if (rep) {
+		r->rcx = (r->rcx & ~amask) | ((count - done) & amask);
+	}
+	if (done == count) {
+		r->rip = next_rip;
+	}
 }

@@ -282,7 +282,7 @@ static void svm_handle_exit(struct vcpu *v)
 
 		/* EXITINFO2 is the next RIP on every IOIO exit, NRIP save or not (APM 15.10.2). */
 		if (info & SVM_IOIO_STR) {
-			hvm_handle_string_io(v, port, size, in, vmcb->exitinfo2);
+			hvm_handle_string_io(v, port, size, in, info & SVM_IOIO_REP, vmcb->exitinfo2);
 		} else {
 			hvm_handle_io(v, port, size, in, vmcb->exitinfo2);
 		}

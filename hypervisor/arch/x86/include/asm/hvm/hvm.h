@@ -173,8 +173,12 @@ void hvm_handle_msr(struct vcpu *v, bool write);
  * ends at @next_rip.
  */
 void hvm_handle_io(struct vcpu *v, uint16_t port, unsigned int size, bool in, uint64_t next_rip);
-/** String port I/O (INS/OUTS, possibly REP): emulated from the decoded instruction at rip. */
-void hvm_handle_string_io(struct vcpu *v, uint16_t port, unsigned int size, bool in,
+/**
+ * String port I/O: INS (@in) or OUTS, @size bytes per element, rCX times when @rep; the
+ * instruction ends at @next_rip. Address size and segment come from the instruction's prefixes
+ * (SVM reports them only with decode assists, which QEMU TCG lacks).
+ */
+void hvm_handle_string_io(struct vcpu *v, uint16_t port, unsigned int size, bool in, bool rep,
 			  uint64_t next_rip);
 /** HLT at rip. */
 void hvm_handle_hlt(struct vcpu *v);
