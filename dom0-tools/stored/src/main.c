@@ -242,12 +242,7 @@ int main(int argc, char **argv)
 		log_msg(LOG_ERROR, "cannot create the store: %s", strerror(-ret));
 		goto out;
 	}
-	ret = sock_listen(&ls[nls], main_path, true, false, 0);
-	if (ret) {
-		log_msg(LOG_ERROR, "cannot listen on %s: %s", main_path, strerror(-ret));
-		goto out;
-	}
-	nls++;
+	/* The main socket last: once it accepts, every socket is ready. */
 	for (i = 0; i < nwant; i++) {
 		ret = sock_listen(&ls[nls], want[i].path, want[i].priv, want[i].ro, want[i].domid);
 		if (ret) {
@@ -260,6 +255,12 @@ int main(int argc, char **argv)
 		}
 		nls++;
 	}
+	ret = sock_listen(&ls[nls], main_path, true, false, 0);
+	if (ret) {
+		log_msg(LOG_ERROR, "cannot listen on %s: %s", main_path, strerror(-ret));
+		goto out;
+	}
+	nls++;
 	log_msg(LOG_INFO, "listening on %s", main_path);
 	run_loop(ls, nls);
 	log_msg(LOG_INFO, "shutting down");

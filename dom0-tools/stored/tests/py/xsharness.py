@@ -74,7 +74,9 @@ class Daemon:
         self.proc = subprocess.Popen(cmd, env=env, stdout=self.stderr, stderr=self.stderr,
                                      stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent)
         try:
-            wait_for_socket(self.sock, self.proc)
+            for path in [self.sock, self.ro_sock, *self.dom_socks.values()]:
+                if path:
+                    wait_for_socket(path, self.proc)
         except Exception:
             self.proc.kill()
             self.proc.wait(5)
