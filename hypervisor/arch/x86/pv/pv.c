@@ -168,7 +168,12 @@ void pv_return_to_guest_work(struct cpu_regs *regs)
 	struct domain *d;
 	unsigned int reason;
 
-	if (!v || v->domain->state == DOMAIN_RUNNING) {
+	if (!v) {
+		return;
+	}
+	if (v->domain->state == DOMAIN_RUNNING) {
+		/* Events that became pending (and unmasked) during this exit go up now. */
+		pv_deliver_events(regs);
 		return;
 	}
 	/* One domain runs at a time so far: when it stops, there is nothing else to run. */
