@@ -4,6 +4,7 @@
 #include <argon/domain.h>
 #include <argon/errno.h>
 #include <argon/event.h>
+#include <argon/grant.h>
 #include <argon/lib.h>
 #include <argon/mm.h>
 #include <argon/vtime.h>
@@ -128,6 +129,12 @@ int domain_create(domid_t id, bool privileged, uint64_t max_pages, unsigned int 
 		d->vcpus[i] = v;
 	}
 	rc = evtchn_domain_init(d);
+	if (!rc) {
+		rc = grant_table_init(d);
+		if (rc) {
+			evtchn_domain_destroy(d);
+		}
+	}
 	if (rc) {
 		for (i = 0; i < max_vcpus; i++) {
 			free_xenheap(d->vcpus[i], sizeof(struct vcpu));
@@ -152,10 +159,14 @@ void domain_destroy(struct domain *d)
 	}
 	/* Peers see our ports close; nothing can bind to us from here on. */
 	evtchn_domain_destroy(d);
+	/* Mappings of our grants go and nobody maps them any more; ours drop their references. */
+	grant_table_release(d);
 	for (m = 0; m < d->max_vcpus; m++) {
 		vcpu_release_vcpu_info(d->vcpus[m]);
 	}
 	arch_domain_destroy(d);
+	/* After the page tables: they may map the table frames. */
+	grant_table_destroy(d);
 	m = d->page_list_head;
 	while (m != PAGE_LIST_NULL) {
 		uint32_t next = sys_heap.frames[m].next;

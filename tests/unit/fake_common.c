@@ -53,3 +53,8 @@ s_time_t NOW(void)
 {
 	return fake_common.now;
 }
+
+void clear_page(void *p)
+{
+	memset(p, 0, PAGE_SIZE);
+}

@@ -57,6 +57,7 @@ struct domain {
 	void *shared_info;
 
 	struct evtchn_domain *evtchn;	/* event channels (common/event/), NULL once torn down */
+	struct grant_table *grant_table; /* grant tables (common/grant/), NULL once torn down */
 
 	char cmdline[1024];
 	char console_line[160];		/* guest console output not yet ended by a newline */
