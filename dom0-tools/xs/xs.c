@@ -30,9 +30,10 @@ static int fail(const char *cmd, const char *what, int err)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: %s [--socket PATH] read|write|mkdir|rm|ls|chmod|watch ARGS...\n"
-			"  read PATH...  write PATH VALUE...  mkdir PATH...  rm PATH...\n"
-			"  ls [-p] [PATH]  chmod PATH PERM...  watch [-n N] PATH\n",
+	fprintf(stderr,
+		"usage: %s [--socket PATH] read|write|mkdir|rm|ls|chmod|watch ARGS...\n"
+		"  read PATH...  write PATH VALUE...  mkdir PATH...  rm PATH...\n"
+		"  ls [-p] [PATH]  chmod PATH PERM...  watch [-n N] PATH\n",
 		prog);
 	return 2;
 }
@@ -212,8 +213,8 @@ static int cmd_chmod(struct store *s, int argc, char **argv)
 	}
 	for (i = 1; i < argc; i++) {
 		if (store_perm_parse(argv[i], &p[i - 1])) {
-			fprintf(stderr, "%s chmod: bad permission '%s' (want [nrwb]<domid>)\n", prog,
-				argv[i]);
+			fprintf(stderr, "%s chmod: bad permission '%s' (want [nrwb]<domid>)\n",
+				prog, argv[i]);
 			free(p);
 			return 2;
 		}
@@ -275,7 +276,8 @@ int main(int argc, char **argv)
 	argc--;
 	argv++;
 	if (strcmp(cmd, "read") && strcmp(cmd, "write") && strcmp(cmd, "mkdir") &&
-	    strcmp(cmd, "rm") && strcmp(cmd, "ls") && strcmp(cmd, "chmod") && strcmp(cmd, "watch")) {
+	    strcmp(cmd, "rm") && strcmp(cmd, "ls") && strcmp(cmd, "chmod") &&
+	    strcmp(cmd, "watch")) {
 		return usage();
 	}
 	ret = store_open(sock, &s);

@@ -57,7 +57,7 @@ void conn_actor(const struct conn *c, struct actor *a)
 {
 	const struct domain *d = c->priv ? NULL : domain_find(c->domid);
 
-	*a = (struct actor){ .domid = c->domid, .priv = c->priv, .readonly = c->readonly };
+	*a = (struct actor){.domid = c->domid, .priv = c->priv, .readonly = c->readonly};
 	if (d && d->has_target) {
 		a->has_target = true;
 		a->target = d->target;
@@ -171,7 +171,8 @@ void conn_send(struct conn *c, uint32_t type, uint32_t req_id, uint32_t tx_id, c
 	}
 	if (!reply && c->out_bytes > (c->priv ? CONN_OUT_LIMIT_PRIV : CONN_OUT_LIMIT_GUEST)) {
 		if (c->events_dropped++ == 0 || log_limited(&c->rl)) {
-			log_msg(LOG_WARN, "%s: not reading its events, dropping watch event (%lu so far)",
+			log_msg(LOG_WARN,
+				"%s: not reading its events, dropping watch event (%lu so far)",
 				conn_name(c), c->events_dropped);
 		}
 		return;
@@ -181,7 +182,7 @@ void conn_send(struct conn *c, uint32_t type, uint32_t req_id, uint32_t tx_id, c
 		conn_kill(c, "out of memory queueing a message");
 		return;
 	}
-	hdr = (struct xs_hdr){ .type = type, .req_id = req_id, .tx_id = tx_id, .len = (uint32_t)len };
+	hdr = (struct xs_hdr){.type = type, .req_id = req_id, .tx_id = tx_id, .len = (uint32_t)len};
 	memcpy(m->data, &hdr, sizeof(hdr));
 	if (len) {
 		memcpy(m->data + sizeof(hdr), data, len);
@@ -212,8 +213,10 @@ bool conn_wants_input(struct conn *c)
 	bool hold = !c->priv && c->out_replies >= quota.outstanding;
 
 	if (hold && !c->throttled && log_limited(&c->rl)) {
-		log_msg(LOG_WARN, "%s: %lu outstanding requests (quota %lu), not reading until it "
-				  "takes its replies", conn_name(c), c->out_replies, quota.outstanding);
+		log_msg(LOG_WARN,
+			"%s: %lu outstanding requests (quota %lu), not reading until it "
+			"takes its replies",
+			conn_name(c), c->out_replies, quota.outstanding);
 	}
 	c->throttled = hold;
 	return !hold && !c->dead;

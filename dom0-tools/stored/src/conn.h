@@ -46,7 +46,7 @@ struct outmsg {
 /** struct conn - A client connection. */
 struct conn {
 	const struct conn_ops *ops;
-	void *tp; /* transport's private data */
+	void *tp;	     /* transport's private data */
 	unsigned int serial; /* for log messages */
 	uint32_t domid;
 	bool priv;     /* dom0 / tools: full access, no quotas */
@@ -115,7 +115,7 @@ struct txn *conn_txn_find(struct conn *c, uint32_t id);
 void conn_txn_unlink(struct conn *c, struct txn *tx);
 
 /** The per-connection output limit for watch events (bytes queued). */
-#define CONN_OUT_LIMIT_PRIV (16u << 20)
+#define CONN_OUT_LIMIT_PRIV  (16u << 20)
 #define CONN_OUT_LIMIT_GUEST (256u << 10)
 
 #endif

@@ -67,20 +67,19 @@ struct report {
 static void report_domain(const struct domain *d, void *arg)
 {
 	struct report *rp = arg;
-	int n = snprintf(rp->buf + rp->off, rp->size - rp->off,
-			 "domain %u: nodes %lu watches %lu%s\n", d->domid, d->nodes, d->watches,
-			 d->introduced ? " introduced" : "");
+	int n =
+	    snprintf(rp->buf + rp->off, rp->size - rp->off, "domain %u: nodes %lu watches %lu%s\n",
+		     d->domid, d->nodes, d->watches, d->introduced ? " introduced" : "");
 
 	if (n > 0 && rp->off + (size_t)n < rp->size) {
 		rp->off += (size_t)n;
 	}
 }
 
-static int ctl_memreport(struct conn *c, struct req *r, const char *const *argv,
-			 unsigned int argc)
+static int ctl_memreport(struct conn *c, struct req *r, const char *const *argv, unsigned int argc)
 {
 	char buf[XS_PAYLOAD_MAX - 1];
-	struct report rp = { .buf = buf, .size = sizeof(buf) };
+	struct report rp = {.buf = buf, .size = sizeof(buf)};
 	unsigned long nconn = 0;
 	struct conn *i;
 	int n;
@@ -166,13 +165,13 @@ static const struct {
 	const char *args;
 	int (*fn)(struct conn *c, struct req *r, const char *const *argv, unsigned int argc);
 } commands[] = {
-	{ "check", "", ctl_check },
-	{ "log", "on|off", ctl_log },
-	{ "logfile", "<file>", ctl_logfile },
-	{ "memreport", "[<file>]", ctl_memreport },
-	{ "print", "<string>", ctl_print },
-	{ "quota", "[set <name> <val>|<domid>]", ctl_quota },
-	{ "help", "", ctl_help },
+    {"check", "", ctl_check},
+    {"log", "on|off", ctl_log},
+    {"logfile", "<file>", ctl_logfile},
+    {"memreport", "[<file>]", ctl_memreport},
+    {"print", "<string>", ctl_print},
+    {"quota", "[set <name> <val>|<domid>]", ctl_quota},
+    {"help", "", ctl_help},
 };
 
 static int ctl_help(struct conn *c, struct req *r, const char *const *argv, unsigned int argc)

@@ -8,14 +8,14 @@
 #include "domain.h"
 
 struct quota quota = {
-	.nodes = 1000,
-	.watches = 128,
-	.txns = 10,
-	.outstanding = 20,
-	.value_size = 2048,
-	.perms = 5,
-	.tx_nodes = 1024,
-	.path_len = 2048,
+    .nodes = 1000,
+    .watches = 128,
+    .txns = 10,
+    .outstanding = 20,
+    .value_size = 2048,
+    .perms = 5,
+    .tx_nodes = 1024,
+    .path_len = 2048,
 };
 
 static const struct {
@@ -23,14 +23,14 @@ static const struct {
 	size_t off;
 	const char *what;
 } quota_names[] = {
-	{ "nodes", offsetof(struct quota, nodes), "Nodes owned per domain" },
-	{ "watches", offsetof(struct quota, watches), "Watches per domain" },
-	{ "transactions", offsetof(struct quota, txns), "Open transactions per connection" },
-	{ "outstanding", offsetof(struct quota, outstanding), "Outstanding requests per connection" },
-	{ "value-size", offsetof(struct quota, value_size), "Bytes of one node value" },
-	{ "permissions", offsetof(struct quota, perms), "Entries of one permission list" },
-	{ "transaction-nodes", offsetof(struct quota, tx_nodes), "Nodes touched by one transaction" },
-	{ "path-length", offsetof(struct quota, path_len), "Path bytes below a domain home" },
+    {"nodes", offsetof(struct quota, nodes), "Nodes owned per domain"},
+    {"watches", offsetof(struct quota, watches), "Watches per domain"},
+    {"transactions", offsetof(struct quota, txns), "Open transactions per connection"},
+    {"outstanding", offsetof(struct quota, outstanding), "Outstanding requests per connection"},
+    {"value-size", offsetof(struct quota, value_size), "Bytes of one node value"},
+    {"permissions", offsetof(struct quota, perms), "Entries of one permission list"},
+    {"transaction-nodes", offsetof(struct quota, tx_nodes), "Nodes touched by one transaction"},
+    {"path-length", offsetof(struct quota, path_len), "Path bytes below a domain home"},
 };
 
 static struct domain *domains;
@@ -128,9 +128,10 @@ size_t quota_format(char *buf, size_t size)
 	size_t off = 0, i;
 
 	for (i = 0; i < sizeof(quota_names) / sizeof(quota_names[0]) && off < size; i++) {
-		int n = snprintf(buf + off, size - off, "%-18s %8lu  %s\n", quota_names[i].name,
-				 *(const unsigned long *)((const char *)&quota + quota_names[i].off),
-				 quota_names[i].what);
+		int n =
+		    snprintf(buf + off, size - off, "%-18s %8lu  %s\n", quota_names[i].name,
+			     *(const unsigned long *)((const char *)&quota + quota_names[i].off),
+			     quota_names[i].what);
 
 		if (n < 0) {
 			break;

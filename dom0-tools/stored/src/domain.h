@@ -12,7 +12,7 @@
 
 /* First reserved domain id (DOMID_FIRST_RESERVED); DOMID_SELF is 0x7ff0. */
 #define DOMID_FIRST_RESERVED 0x7ff0u
-#define DOMID_SELF 0x7ff0u
+#define DOMID_SELF	     0x7ff0u
 
 /**
  * struct quota - Limits for unprivileged domains (dom0 is exempt). The defaults are Xen 4.17's:
@@ -20,14 +20,14 @@
  * for watches; outstanding requests are throttled (the daemon stops reading), not refused.
  */
 struct quota {
-	unsigned long nodes;       /* nodes owned per domain */
-	unsigned long watches;     /* watches per domain */
-	unsigned long txns;        /* open transactions per connection */
+	unsigned long nodes;	   /* nodes owned per domain */
+	unsigned long watches;	   /* watches per domain */
+	unsigned long txns;	   /* open transactions per connection */
 	unsigned long outstanding; /* requests whose reply is not yet sent, per connection */
 	unsigned long value_size;  /* bytes of one node's value */
-	unsigned long perms;       /* entries in one permission list */
-	unsigned long tx_nodes;    /* nodes touched by one transaction */
-	unsigned long path_len;    /* path bytes below /local/domain/<id>/ (or of the whole path) */
+	unsigned long perms;	   /* entries in one permission list */
+	unsigned long tx_nodes;	   /* nodes touched by one transaction */
+	unsigned long path_len;	   /* path bytes below /local/domain/<id>/ (or of the whole path) */
 };
 
 /** The quotas in force. */
@@ -39,9 +39,9 @@ struct domain {
 	unsigned long nodes;   /* nodes whose owner is this domain */
 	unsigned long watches; /* watches registered by this domain's connections */
 	bool introduced;       /* INTRODUCE seen, no RELEASE since */
-	bool shutdown;         /* @releaseDomain already fired for a shutdown */
-	uint64_t gfn;          /* ring page given by INTRODUCE */
-	uint32_t port;         /* event channel given by INTRODUCE */
+	bool shutdown;	       /* @releaseDomain already fired for a shutdown */
+	uint64_t gfn;	       /* ring page given by INTRODUCE */
+	uint32_t port;	       /* event channel given by INTRODUCE */
 	bool has_target;
 	uint32_t target; /* SET_TARGET: this domain acts for @target */
 	struct domain *next;

@@ -20,7 +20,7 @@ struct hmap {
 	size_t count;
 };
 
-#define container_of(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
+#define container_of(ptr, type, member) ((type *)((char *)(ptr)-offsetof(type, member)))
 
 /** hmap_init() - Set up an empty map; returns 0 or -ENOMEM. */
 int hmap_init(struct hmap *m);

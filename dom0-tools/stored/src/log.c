@@ -8,7 +8,7 @@
 #include "log.h"
 
 #define LOG_BURST 20
-#define LOG_RATE 5
+#define LOG_RATE  5
 
 static FILE *log_file;
 static enum log_level log_level = LOG_INFO;
@@ -52,7 +52,7 @@ void log_enable(bool on)
 
 void log_msg(enum log_level level, const char *fmt, ...)
 {
-	static const char *const tags[] = { "error", "warn", "info", "debug" };
+	static const char *const tags[] = {"error", "warn", "info", "debug"};
 	FILE *f = log_file ? log_file : stderr;
 	struct timespec ts;
 	va_list ap;
@@ -86,7 +86,7 @@ bool log_limited(struct ratelimit *rl)
 
 		if (add > 0) {
 			rl->tokens = (uint32_t)((rl->tokens + add) > LOG_BURST ? LOG_BURST
-										: rl->tokens + add);
+									       : rl->tokens + add);
 			rl->last_ms = now;
 		}
 	}

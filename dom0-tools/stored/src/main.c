@@ -31,17 +31,17 @@ static void on_signal(int sig)
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: xenstored [options]\n"
-		"  --socket PATH          privileged (dom0) socket [default /run/xenstored/socket]\n"
-		"  --ro-socket PATH       read-only socket (every change refused with EROFS)\n"
-		"  --domain-socket ID:PATH\n"
-		"                         TEST ONLY: connections act as unprivileged domain ID\n"
-		"  --log-file FILE        log to FILE instead of stderr\n"
-		"  --quota NAME=VALUE     set a quota (see `xenstore-control quota`)\n"
-		"  --verbose              log routine answers too (debug level)\n"
-		"  --quiet                log only warnings and errors\n"
-		"  --help\n");
+	fprintf(
+	    f, "usage: xenstored [options]\n"
+	       "  --socket PATH          privileged (dom0) socket [default /run/xenstored/socket]\n"
+	       "  --ro-socket PATH       read-only socket (every change refused with EROFS)\n"
+	       "  --domain-socket ID:PATH\n"
+	       "                         TEST ONLY: connections act as unprivileged domain ID\n"
+	       "  --log-file FILE        log to FILE instead of stderr\n"
+	       "  --quota NAME=VALUE     set a quota (see `xenstore-control quota`)\n"
+	       "  --verbose              log routine answers too (debug level)\n"
+	       "  --quiet                log only warnings and errors\n"
+	       "  --help\n");
 }
 
 static int parse_domain_socket(const char *arg, uint32_t *domid, const char **path)
@@ -91,7 +91,7 @@ static void run_loop(struct listener *ls, unsigned int nls)
 			cap = ncap;
 		}
 		for (i = 0; i < nls; i++) {
-			pfds[i] = (struct pollfd){ .fd = ls[i].fd, .events = POLLIN };
+			pfds[i] = (struct pollfd){.fd = ls[i].fd, .events = POLLIN};
 			who[i] = NULL;
 		}
 		for (c = conn_first(); c; c = c->next, i++) {
@@ -103,7 +103,7 @@ static void run_loop(struct listener *ls, unsigned int nls)
 			if (conn_wants_output(c)) {
 				ev |= POLLOUT;
 			}
-			pfds[i] = (struct pollfd){ .fd = c->ops->fd(c), .events = ev };
+			pfds[i] = (struct pollfd){.fd = c->ops->fd(c), .events = ev};
 			who[i] = c;
 		}
 		if (ppoll(pfds, i, NULL, &unblocked) < 0) {
@@ -139,15 +139,15 @@ static void run_loop(struct listener *ls, unsigned int nls)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "socket", required_argument, NULL, 's' },
-		{ "ro-socket", required_argument, NULL, 'r' },
-		{ "domain-socket", required_argument, NULL, 'd' },
-		{ "log-file", required_argument, NULL, 'l' },
-		{ "quota", required_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "quiet", no_argument, NULL, 'Q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"socket", required_argument, NULL, 's'},
+	    {"ro-socket", required_argument, NULL, 'r'},
+	    {"domain-socket", required_argument, NULL, 'd'},
+	    {"log-file", required_argument, NULL, 'l'},
+	    {"quota", required_argument, NULL, 'q'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"quiet", no_argument, NULL, 'Q'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct listener ls[MAX_LISTENERS];
 	const char *main_path = "/run/xenstored/socket";
@@ -157,7 +157,7 @@ int main(int argc, char **argv)
 		uint32_t domid;
 	} want[MAX_LISTENERS];
 	unsigned int nwant = 0, nls = 0, i;
-	struct sigaction sa = { .sa_handler = on_signal };
+	struct sigaction sa = {.sa_handler = on_signal};
 	sigset_t block;
 	int opt, ret, status = 1;
 
@@ -176,9 +176,10 @@ int main(int argc, char **argv)
 			want[nwant].priv = opt == 'r';
 			want[nwant].ro = opt == 'r';
 			want[nwant].domid = 0;
-			if (opt == 'd' && parse_domain_socket(optarg, &want[nwant].domid,
-							      &want[nwant].path)) {
-				fprintf(stderr, "xenstored: --domain-socket wants ID:PATH, ID 1..%u\n",
+			if (opt == 'd' &&
+			    parse_domain_socket(optarg, &want[nwant].domid, &want[nwant].path)) {
+				fprintf(stderr,
+					"xenstored: --domain-socket wants ID:PATH, ID 1..%u\n",
 					DOMID_FIRST_RESERVED - 1);
 				return 2;
 			}
@@ -205,7 +206,8 @@ int main(int argc, char **argv)
 			name[eq - optarg] = '\0';
 			v = strtoul(eq + 1, &end, 10);
 			if (!eq[1] || *end || quota_set(name, v)) {
-				fprintf(stderr, "xenstored: unknown quota or bad value: %s\n", optarg);
+				fprintf(stderr, "xenstored: unknown quota or bad value: %s\n",
+					optarg);
 				return 2;
 			}
 			break;
@@ -250,7 +252,8 @@ int main(int argc, char **argv)
 			goto out;
 		}
 		if (!want[i].ro) {
-			log_msg(LOG_WARN, "test-only domain socket %s: connections act as domain %u",
+			log_msg(LOG_WARN,
+				"test-only domain socket %s: connections act as domain %u",
 				want[i].path, want[i].domid);
 		}
 		nls++;

@@ -131,8 +131,7 @@ static int create_node(const struct actor *a, struct txn *tx, const char *path, 
 	}
 }
 
-int op_write(const struct actor *a, struct txn *tx, const char *path, const void *val,
-	     uint32_t len)
+int op_write(const struct actor *a, struct txn *tx, const char *path, const void *val, uint32_t len)
 {
 	const struct node *n;
 	struct node *copy;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* Permission lists: evaluation for an actor, parsing and formatting of "<letter><domid>" strings. */
+/* Permission lists: evaluation for an actor, parsing and formatting of "<letter><domid>" strings.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +18,8 @@ unsigned int perm_for(const struct actor *a, const struct node_perms *perms)
 		return (PERM_READ | PERM_WRITE | PERM_OWNER) & mask;
 	}
 	for (i = 1; i < perms->num; i++) {
-		if (perms->p[i].domid == a->domid || (a->has_target && perms->p[i].domid == a->target)) {
+		if (perms->p[i].domid == a->domid ||
+		    (a->has_target && perms->p[i].domid == a->target)) {
 			return perms->p[i].access & mask;
 		}
 	}
@@ -100,7 +102,7 @@ int perms_parse(const char *str, uint32_t num, struct node_perms *out)
 
 int perms_format(const struct node_perms *p, char *buf, size_t size)
 {
-	static const char letters[4] = { 'n', 'r', 'w', 'b' };
+	static const char letters[4] = {'n', 'r', 'w', 'b'};
 	size_t off = 0;
 	uint32_t i;
 

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PERM_READ 1u
+#define PERM_READ  1u
 #define PERM_WRITE 2u
 #define PERM_OWNER 4u /* may change permissions; never stored, only computed */
 

@@ -12,17 +12,17 @@
 #include "txn.h"
 #include "watch.h"
 
-#define F_PRIV 1u  /* dom0 only: EACCES for others */
+#define F_PRIV	1u /* dom0 only: EACCES for others */
 #define F_NOTID 2u /* the header's tx_id is ignored */
 #define F_WRITE 4u /* changes state: EROFS on the read-only socket */
 
 /* Permissions of the special watch paths; dom0 only by default. */
-static struct perm_entry special_default[2] = { { 0, 0 }, { 0, 0 } };
+static struct perm_entry special_default[2] = {{0, 0}, {0, 0}};
 static struct node_perms special_perms[2] = {
-	{ 1, &special_default[0] },
-	{ 1, &special_default[1] },
+    {1, &special_default[0]},
+    {1, &special_default[1]},
 };
-static const char *const special_names[2] = { XS_SPECIAL_INTRODUCE, XS_SPECIAL_RELEASE };
+static const char *const special_names[2] = {XS_SPECIAL_INTRODUCE, XS_SPECIAL_RELEASE};
 static bool special_owned[2];
 
 static struct node_perms *special_find(const char *path)
@@ -44,7 +44,7 @@ void proto_teardown(void)
 	for (i = 0; i < 2; i++) {
 		if (special_owned[i]) {
 			perms_free(&special_perms[i]);
-			special_perms[i] = (struct node_perms){ 1, &special_default[i] };
+			special_perms[i] = (struct node_perms){1, &special_default[i]};
 			special_owned[i] = false;
 		}
 	}
@@ -124,7 +124,8 @@ static bool domid_is_guest(uint32_t domid)
 
 static bool valid_chars(const char *p)
 {
-	static const char ok[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-/_@";
+	static const char ok[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-/_@";
 
 	return strspn(p, ok) == strlen(p);
 }
@@ -318,7 +319,8 @@ static int do_directory_part(struct conn *c, struct req *r, const struct actor *
 	}
 	maxlen = XS_PAYLOAD_MAX - (uint32_t)glen - 1;
 	while (off + len < n->childlen) {
-		uint32_t l = (uint32_t)strnlen(n->children + off + len, n->childlen - off - len) + 1;
+		uint32_t l =
+		    (uint32_t)strnlen(n->children + off + len, n->childlen - off - len) + 1;
 
 		if (len + l > maxlen) {
 			break;
@@ -565,7 +567,8 @@ static int do_introduce(struct conn *c, struct req *r, const struct actor *a)
 		return -ENOMEM;
 	}
 	if (!d->introduced) {
-		/* The shared-ring transport (with dom0) will map the ring and bind the port here. */
+		/* The shared-ring transport (with dom0) will map the ring and bind the port here.
+		 */
 		d->introduced = true;
 		d->shutdown = false;
 		d->gfn = (uint64_t)strtoll(vec[1], NULL, 10);
@@ -697,26 +700,26 @@ struct handler {
 
 /* Default deny: a type without a handler is answered ENOSYS. */
 static const struct handler handlers[XS_TYPE_COUNT] = {
-	[XS_CONTROL] = { do_control, F_PRIV | F_NOTID | F_WRITE },
-	[XS_DIRECTORY] = { do_directory, 0 },
-	[XS_READ] = { do_read, 0 },
-	[XS_GET_PERMS] = { do_get_perms, 0 },
-	[XS_WATCH] = { do_watch, F_NOTID },
-	[XS_UNWATCH] = { do_watch, F_NOTID },
-	[XS_TRANSACTION_START] = { do_tx_start, 0 },
-	[XS_TRANSACTION_END] = { do_tx_end, 0 },
-	[XS_INTRODUCE] = { do_introduce, F_PRIV | F_NOTID | F_WRITE },
-	[XS_RELEASE] = { do_release_resume, F_PRIV | F_NOTID | F_WRITE },
-	[XS_GET_DOMAIN_PATH] = { do_get_domain_path, F_NOTID },
-	[XS_WRITE] = { do_write, F_WRITE },
-	[XS_MKDIR] = { do_mkdir_rm, F_WRITE },
-	[XS_RM] = { do_mkdir_rm, F_WRITE },
-	[XS_SET_PERMS] = { do_set_perms, F_WRITE },
-	[XS_IS_DOMAIN_INTRODUCED] = { do_is_introduced, F_PRIV | F_NOTID },
-	[XS_RESUME] = { do_release_resume, F_PRIV | F_NOTID | F_WRITE },
-	[XS_SET_TARGET] = { do_set_target, F_PRIV | F_NOTID | F_WRITE },
-	[XS_RESET_WATCHES] = { do_reset_watches, F_NOTID },
-	[XS_DIRECTORY_PART] = { do_directory_part, 0 },
+    [XS_CONTROL] = {do_control, F_PRIV | F_NOTID | F_WRITE},
+    [XS_DIRECTORY] = {do_directory, 0},
+    [XS_READ] = {do_read, 0},
+    [XS_GET_PERMS] = {do_get_perms, 0},
+    [XS_WATCH] = {do_watch, F_NOTID},
+    [XS_UNWATCH] = {do_watch, F_NOTID},
+    [XS_TRANSACTION_START] = {do_tx_start, 0},
+    [XS_TRANSACTION_END] = {do_tx_end, 0},
+    [XS_INTRODUCE] = {do_introduce, F_PRIV | F_NOTID | F_WRITE},
+    [XS_RELEASE] = {do_release_resume, F_PRIV | F_NOTID | F_WRITE},
+    [XS_GET_DOMAIN_PATH] = {do_get_domain_path, F_NOTID},
+    [XS_WRITE] = {do_write, F_WRITE},
+    [XS_MKDIR] = {do_mkdir_rm, F_WRITE},
+    [XS_RM] = {do_mkdir_rm, F_WRITE},
+    [XS_SET_PERMS] = {do_set_perms, F_WRITE},
+    [XS_IS_DOMAIN_INTRODUCED] = {do_is_introduced, F_PRIV | F_NOTID},
+    [XS_RESUME] = {do_release_resume, F_PRIV | F_NOTID | F_WRITE},
+    [XS_SET_TARGET] = {do_set_target, F_PRIV | F_NOTID | F_WRITE},
+    [XS_RESET_WATCHES] = {do_reset_watches, F_NOTID},
+    [XS_DIRECTORY_PART] = {do_directory_part, 0},
 };
 
 static void log_refusal(struct conn *c, const struct req *r, int err)
@@ -741,7 +744,7 @@ static void log_refusal(struct conn *c, const struct req *r, int err)
 
 void proto_handle(struct conn *c, const struct xs_hdr *hdr, const char *payload)
 {
-	struct req r = { .h = hdr, .buf = payload, .len = hdr->len };
+	struct req r = {.h = hdr, .buf = payload, .len = hdr->len};
 	const struct handler *h = NULL;
 	struct actor a;
 	int ret;

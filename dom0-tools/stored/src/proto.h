@@ -43,5 +43,4 @@ void proto_ack(struct conn *c, const struct req *r);
  */
 int control_handle(struct conn *c, struct req *r, const char *const *argv, unsigned int argc);
 
-
 #endif

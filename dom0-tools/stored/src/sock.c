@@ -48,32 +48,32 @@ static void sock_destroy(struct conn *c)
 }
 
 static const struct conn_ops sock_ops = {
-	.kind = "socket",
-	.read = sock_read,
-	.write = sock_write,
-	.fd = sock_fd,
-	.destroy = sock_destroy,
+    .kind = "socket",
+    .read = sock_read,
+    .write = sock_write,
+    .fd = sock_fd,
+    .destroy = sock_destroy,
 };
 
 static const struct conn_ops ro_sock_ops = {
-	.kind = "ro-socket",
-	.read = sock_read,
-	.write = sock_write,
-	.fd = sock_fd,
-	.destroy = sock_destroy,
+    .kind = "ro-socket",
+    .read = sock_read,
+    .write = sock_write,
+    .fd = sock_fd,
+    .destroy = sock_destroy,
 };
 
 static const struct conn_ops dom_sock_ops = {
-	.kind = "domain-socket",
-	.read = sock_read,
-	.write = sock_write,
-	.fd = sock_fd,
-	.destroy = sock_destroy,
+    .kind = "domain-socket",
+    .read = sock_read,
+    .write = sock_write,
+    .fd = sock_fd,
+    .destroy = sock_destroy,
 };
 
 int sock_listen(struct listener *l, const char *path, bool priv, bool readonly, uint32_t domid)
 {
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	int fd, ret;
 
 	if (strlen(path) >= sizeof(addr.sun_path)) {

@@ -186,9 +186,9 @@ unsigned long tree_count(void)
 
 int tree_init(void)
 {
-	static const char *const initial[] = { "/", "/tool", "/tool/xenstored" };
-	struct perm_entry dom0 = { .domid = 0, .access = 0 };
-	struct node_perms perms = { .num = 1, .p = &dom0 };
+	static const char *const initial[] = {"/", "/tool", "/tool/xenstored"};
+	struct perm_entry dom0 = {.domid = 0, .access = 0};
+	struct node_perms perms = {.num = 1, .p = &dom0};
 	size_t i;
 	int ret;
 
@@ -260,7 +260,8 @@ int tree_check(char *why, unsigned long size)
 				snprintf(child, sizeof(child), "%s/%s",
 					 strcmp(n->name, "/") ? n->name : "", leaf);
 				if (!tree_lookup(child)) {
-					snprintf(why, size, "%s lists missing child %s", n->name, leaf);
+					snprintf(why, size, "%s lists missing child %s", n->name,
+						 leaf);
 					return -EIO;
 				}
 				listed++;

@@ -172,7 +172,7 @@ static int delta_add(struct txn *tx, uint32_t domid, long d)
 		return -ENOMEM;
 	}
 	tx->deltas = v;
-	tx->deltas[tx->ndeltas++] = (struct owner_delta){ .domid = domid, .delta = d };
+	tx->deltas[tx->ndeltas++] = (struct owner_delta){.domid = domid, .delta = d};
 	return 0;
 }
 

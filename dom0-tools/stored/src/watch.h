@@ -18,7 +18,7 @@ struct conn;
 
 /** struct watch - One registered watch of a connection. */
 struct watch {
-	char *path;  /* canonical (absolute or @special) */
+	char *path; /* canonical (absolute or @special) */
 	char *token;
 	size_t strip; /* bytes to strip from event paths for a relative watch (0: absolute) */
 	struct watch *next;

@@ -26,7 +26,7 @@ struct store {
 
 int store_open(const char *path, struct store **out)
 {
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	struct store *s;
 	int ret;
 
@@ -199,7 +199,7 @@ static int queue_event(struct store *s, char *payload, uint32_t len)
 int store_request(struct store *s, uint32_t type, store_tx_t tx, const void *payload, size_t len,
 		  uint32_t *reply_type, char **reply, size_t *reply_len)
 {
-	struct xs_hdr hdr = { .type = type, .tx_id = tx, .len = (uint32_t)len };
+	struct xs_hdr hdr = {.type = type, .tx_id = tx, .len = (uint32_t)len};
 	struct iovec iov[2];
 	int ret;
 
@@ -207,8 +207,8 @@ int store_request(struct store *s, uint32_t type, store_tx_t tx, const void *pay
 		return -E2BIG;
 	}
 	hdr.req_id = s->next_req_id++;
-	iov[0] = (struct iovec){ .iov_base = &hdr, .iov_len = sizeof(hdr) };
-	iov[1] = (struct iovec){ .iov_base = (void *)payload, .iov_len = len };
+	iov[0] = (struct iovec){.iov_base = &hdr, .iov_len = sizeof(hdr)};
+	iov[1] = (struct iovec){.iov_base = (void *)payload, .iov_len = len};
 	ret = write_all(s->fd, iov, len ? 2 : 1);
 	if (ret) {
 		return ret;
@@ -407,7 +407,7 @@ static int directory_part(struct store *s, store_tx_t tx, const char *path, char
 		gen0 = NULL;
 		while (!done) {
 			char off[24];
-			const char *args[2] = { path, off };
+			const char *args[2] = {path, off};
 			size_t rlen, glen;
 			char *grown;
 
@@ -491,8 +491,8 @@ int store_directory(struct store *s, store_tx_t tx, const char *path, char ***na
 
 int store_perm_format(const struct store_perm *p, char *buf, size_t size)
 {
-	static const char letters[] = { XS_PERM_CHAR_NONE, XS_PERM_CHAR_READ, XS_PERM_CHAR_WRITE,
-					XS_PERM_CHAR_BOTH };
+	static const char letters[] = {XS_PERM_CHAR_NONE, XS_PERM_CHAR_READ, XS_PERM_CHAR_WRITE,
+				       XS_PERM_CHAR_BOTH};
 	int n;
 
 	if (p->access > STORE_PERM_BOTH) {
@@ -632,14 +632,14 @@ int store_tx_end(struct store *s, store_tx_t tx, bool commit)
 
 int store_watch(struct store *s, const char *path, const char *token)
 {
-	const char *args[2] = { path, token };
+	const char *args[2] = {path, token};
 
 	return xfer_args(s, XS_WATCH, STORE_TX_NONE, args, 2, NULL, NULL);
 }
 
 int store_unwatch(struct store *s, const char *path, const char *token)
 {
-	const char *args[2] = { path, token };
+	const char *args[2] = {path, token};
 
 	return xfer_args(s, XS_UNWATCH, STORE_TX_NONE, args, 2, NULL, NULL);
 }
@@ -657,7 +657,7 @@ int store_read_watch(struct store *s, struct store_event **ev, int timeout_ms)
 	long long deadline = now_ms() + timeout_ms;
 
 	for (;;) {
-		struct pollfd pfd = { .fd = s->fd, .events = POLLIN };
+		struct pollfd pfd = {.fd = s->fd, .events = POLLIN};
 		struct xs_hdr hdr;
 		char *data;
 		int wait, ret;
@@ -730,7 +730,7 @@ static int domid_request(struct store *s, uint32_t type, uint32_t domid, char **
 int store_introduce(struct store *s, uint32_t domid, uint64_t gfn, uint32_t evtchn)
 {
 	char a[16], b[24], c[16];
-	const char *args[3] = { a, b, c };
+	const char *args[3] = {a, b, c};
 
 	snprintf(a, sizeof(a), "%u", domid);
 	snprintf(b, sizeof(b), "%lld", (long long)gfn);
@@ -751,7 +751,7 @@ int store_resume(struct store *s, uint32_t domid)
 int store_set_target(struct store *s, uint32_t domid, uint32_t target)
 {
 	char a[16], b[16];
-	const char *args[2] = { a, b };
+	const char *args[2] = {a, b};
 
 	snprintf(a, sizeof(a), "%u", domid);
 	snprintf(b, sizeof(b), "%u", target);

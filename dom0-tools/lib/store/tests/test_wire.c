@@ -13,9 +13,9 @@
 
 static void test_error_names_round_trip(void **state)
 {
-	static const int errs[] = { EINVAL, EACCES, EEXIST,    EISDIR, ENOENT, ENOMEM,
-				    ENOSPC, EIO,    ENOTEMPTY, ENOSYS, EROFS,  EBUSY,
-				    EAGAIN, EISCONN, E2BIG,    EPERM };
+	static const int errs[] = {EINVAL, EACCES,  EEXIST,    EISDIR, ENOENT, ENOMEM,
+				   ENOSPC, EIO,	    ENOTEMPTY, ENOSYS, EROFS,  EBUSY,
+				   EAGAIN, EISCONN, E2BIG,     EPERM};
 	size_t i;
 
 	(void)state;
@@ -69,7 +69,7 @@ static void test_perm_codec(void **state)
 	assert_int_equal(store_perm_parse("r", &p), -EINVAL);
 	assert_int_equal(store_perm_parse("r1a", &p), -EINVAL);
 	assert_int_equal(store_perm_parse("r-1", &p), -EINVAL);
-	p = (struct store_perm){ .domid = 12, .access = STORE_PERM_READ };
+	p = (struct store_perm){.domid = 12, .access = STORE_PERM_READ};
 	assert_int_equal(store_perm_format(&p, buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "r12");
 	p.access = 9;
@@ -88,10 +88,10 @@ static void test_open_missing_socket(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_error_names_round_trip),
-		cmocka_unit_test(test_type_numbers),
-		cmocka_unit_test(test_perm_codec),
-		cmocka_unit_test(test_open_missing_socket),
+	    cmocka_unit_test(test_error_names_round_trip),
+	    cmocka_unit_test(test_type_numbers),
+	    cmocka_unit_test(test_perm_codec),
+	    cmocka_unit_test(test_open_missing_socket),
 	};
 
 	return cmocka_run_group_tests_name("libargonstore", tests, NULL, NULL);

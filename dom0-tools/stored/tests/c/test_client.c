@@ -51,8 +51,8 @@ static int start_daemon(void **state)
 
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		snprintf(log, sizeof(log), "%s/log", dir);
-		execl(bin, bin, "--socket", sock_path, "--domain-socket", dom_arg, "--log-file", log,
-		      (char *)NULL);
+		execl(bin, bin, "--socket", sock_path, "--domain-socket", dom_arg, "--log-file",
+		      log, (char *)NULL);
 		_exit(127);
 	}
 	for (i = 0; i < 500; i++) {
@@ -159,8 +159,8 @@ static void test_directory_small_and_large(void **state)
 static void test_permissions(void **state)
 {
 	struct store *s = open_store(sock_path), *d5 = open_store(dom5_path);
-	struct store_perm set[3] = { { 5, STORE_PERM_NONE }, { 6, STORE_PERM_READ },
-				     { 7, STORE_PERM_BOTH } };
+	struct store_perm set[3] = {
+	    {5, STORE_PERM_NONE}, {6, STORE_PERM_READ}, {7, STORE_PERM_BOTH}};
 	struct store_perm *got = NULL;
 	unsigned int n = 0;
 	char *val = NULL;
@@ -264,7 +264,7 @@ static void test_watches(void **state)
 static void test_domains_and_control(void **state)
 {
 	struct store *s = open_store(sock_path);
-	const char *check[] = { "check" }, *bogus[] = { "bogus" }, *quota[] = { "quota" };
+	const char *check[] = {"check"}, *bogus[] = {"bogus"}, *quota[] = {"quota"};
 	char *path = NULL, *out = NULL, *reply = NULL;
 	uint32_t rtype;
 	bool yes = true;
@@ -302,12 +302,12 @@ static void test_domains_and_control(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_read_write_mkdir_rm),
-		cmocka_unit_test(test_directory_small_and_large),
-		cmocka_unit_test(test_permissions),
-		cmocka_unit_test(test_transactions),
-		cmocka_unit_test(test_watches),
-		cmocka_unit_test(test_domains_and_control),
+	    cmocka_unit_test(test_read_write_mkdir_rm),
+	    cmocka_unit_test(test_directory_small_and_large),
+	    cmocka_unit_test(test_permissions),
+	    cmocka_unit_test(test_transactions),
+	    cmocka_unit_test(test_watches),
+	    cmocka_unit_test(test_domains_and_control),
 	};
 
 	return cmocka_run_group_tests_name("libargonstore-vs-xenstored", tests, start_daemon,

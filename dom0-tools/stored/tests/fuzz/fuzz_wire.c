@@ -67,11 +67,11 @@ static void mem_destroy(struct conn *c)
 }
 
 static const struct conn_ops mem_ops = {
-	.kind = "fuzz",
-	.read = mem_read,
-	.write = mem_write,
-	.fd = mem_fd,
-	.destroy = mem_destroy,
+    .kind = "fuzz",
+    .read = mem_read,
+    .write = mem_write,
+    .fd = mem_fd,
+    .destroy = mem_destroy,
 };
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -94,7 +94,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct conn *conns[3] = { NULL, NULL, NULL };
+	struct conn *conns[3] = {NULL, NULL, NULL};
 	char why[256];
 	size_t off = 0;
 
@@ -115,7 +115,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (!m) {
 				break;
 			}
-			conns[which] = conn_new(&mem_ops, m, which == 2 ? 5 : 0, which != 2, which == 1);
+			conns[which] =
+			    conn_new(&mem_ops, m, which == 2 ? 5 : 0, which != 2, which == 1);
 			if (!conns[which]) {
 				free(m);
 				break;

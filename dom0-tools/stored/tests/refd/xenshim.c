@@ -20,7 +20,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-static int evtchn_pipe[2] = { -1, -1 };
+static int evtchn_pipe[2] = {-1, -1};
 static int dummy_handle;
 static int next_port = 10;
 

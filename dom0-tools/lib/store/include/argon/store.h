@@ -69,8 +69,8 @@ int store_fd(const struct store *s);
 /**
  * store_request() - Send one raw request and wait for its reply. On success *@reply_type is the
  * reply's type (the request's type, or XS_ERROR), *@reply a NUL-terminated malloc()ed copy of the
- * payload and *@reply_len its length (without the added NUL). The building block of the calls below,
- * public for protocol tests.
+ * payload and *@reply_len its length (without the added NUL). The building block of the calls
+ * below, public for protocol tests.
  */
 int store_request(struct store *s, uint32_t type, store_tx_t tx, const void *payload, size_t len,
 		  uint32_t *reply_type, char **reply, size_t *reply_len);
@@ -92,8 +92,8 @@ int store_rm(struct store *s, store_tx_t tx, const char *path);
 
 /**
  * store_directory() - List the children of @path: *@names is an array of *@count strings. Lists
- * longer than one message are fetched with DIRECTORY_PART and retried if the node changes meanwhile.
- * Free with store_free_names().
+ * longer than one message are fetched with DIRECTORY_PART and retried if the node changes
+ * meanwhile. Free with store_free_names().
  */
 int store_directory(struct store *s, store_tx_t tx, const char *path, char ***names,
 		    unsigned int *count);

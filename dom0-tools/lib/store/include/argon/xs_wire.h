@@ -44,10 +44,10 @@ enum xs_msg_type {
  * Argon is x86-64 only, so the host layout is the wire layout.
  */
 struct xs_hdr {
-	uint32_t type;   /* enum xs_msg_type */
+	uint32_t type;	 /* enum xs_msg_type */
 	uint32_t req_id; /* chosen by the client, echoed in the reply; 0 in watch events */
-	uint32_t tx_id;  /* transaction id, 0 outside a transaction and in watch events */
-	uint32_t len;    /* payload bytes after the header, at most XS_PAYLOAD_MAX */
+	uint32_t tx_id;	 /* transaction id, 0 outside a transaction and in watch events */
+	uint32_t len;	 /* payload bytes after the header, at most XS_PAYLOAD_MAX */
 };
 
 _Static_assert(sizeof(struct xs_hdr) == 16, "xenstore header is four uint32");
@@ -59,14 +59,14 @@ _Static_assert(sizeof(struct xs_hdr) == 16, "xenstore header is four uint32");
 #define XS_REL_PATH_MAX 2048u
 
 /* Permission letters of GET_PERMS/SET_PERMS strings ("<letter><domid>"). */
-#define XS_PERM_CHAR_NONE 'n'
-#define XS_PERM_CHAR_READ 'r'
+#define XS_PERM_CHAR_NONE  'n'
+#define XS_PERM_CHAR_READ  'r'
 #define XS_PERM_CHAR_WRITE 'w'
-#define XS_PERM_CHAR_BOTH 'b'
+#define XS_PERM_CHAR_BOTH  'b'
 
 /* Special watch paths fired by the daemon itself. */
 #define XS_SPECIAL_INTRODUCE "@introduceDomain"
-#define XS_SPECIAL_RELEASE "@releaseDomain"
+#define XS_SPECIAL_RELEASE   "@releaseDomain"
 
 /* Base of a domain's home path, as answered by GET_DOMAIN_PATH. */
 #define XS_DOMAIN_PATH_BASE "/local/domain/"
