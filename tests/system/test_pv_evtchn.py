@@ -11,6 +11,8 @@ def test_evtchn_kernel_passes_every_test(boot):
     assert b.rc == EXIT_SUCCESS, b.text
     b.must_find(r"^d0: shut down: poweroff \(0\)$")
     assert "1023 ports" in results["port_limit"]
+    # set_timer_op exists now: the timer VIRQ must really arrive (not the binding-only fallback).
+    assert "VIRQ_TIMER on port" in results["virq_timer_fires"], results["virq_timer_fires"]
 
 
 def test_evtchn_port_limit_is_configurable(boot):
