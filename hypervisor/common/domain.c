@@ -7,6 +7,7 @@
 #include <argon/grant.h>
 #include <argon/lib.h>
 #include <argon/mm.h>
+#include <argon/schedule.h>
 #include <argon/vtime.h>
 #include <public/vcpu.h>
 #include <argon/arch.h>
@@ -24,6 +25,22 @@ struct domain *domain_by_id(domid_t id)
 		}
 	}
 	return NULL;
+}
+
+struct domain *domain_next(struct domain *d)
+{
+	struct domain *best = NULL;
+	unsigned int i;
+
+	for (i = 0; i < MAX_DOMAINS; i++) {
+		struct domain *c = &domain_store[i];
+
+		if (domain_used[i] && (!d || c->domain_id > d->domain_id) &&
+		    (!best || c->domain_id < best->domain_id)) {
+			best = c;
+		}
+	}
+	return best;
 }
 
 /* Link @mfn into @d's page list and count it; caller holds d->page_lock. */
@@ -98,6 +115,7 @@ int domain_create(domid_t id, bool privileged, uint64_t max_pages, unsigned int 
 	d->page_list_head = PAGE_LIST_NULL;
 	d->max_pages = max_pages;
 	d->max_vcpus = max_vcpus;
+	d->sched_weight = SCHED_DEFAULT_WEIGHT;
 	domain_used[slot] = true;
 
 	/* shared_info belongs to the domain but is not part of its memory allowance. */
@@ -127,6 +145,7 @@ int domain_create(domid_t id, bool privileged, uint64_t max_pages, unsigned int 
 		v->runstate = i ? RUNSTATE_offline : RUNSTATE_runnable;
 		v->runstate_entry = NOW();
 		d->vcpus[i] = v;
+		sched_init_vcpu(v);
 	}
 	rc = evtchn_domain_init(d);
 	if (!rc) {
@@ -137,6 +156,7 @@ int domain_create(domid_t id, bool privileged, uint64_t max_pages, unsigned int 
 	}
 	if (rc) {
 		for (i = 0; i < max_vcpus; i++) {
+			sched_destroy_vcpu(d->vcpus[i]);
 			free_xenheap(d->vcpus[i], sizeof(struct vcpu));
 		}
 		heap_free(&sys_heap, si, 0);
@@ -181,6 +201,7 @@ void domain_destroy(struct domain *d)
 	clear_page(d->shared_info);
 	heap_free(&sys_heap, d->shared_info_mfn, 0);
 	for (m = 0; m < d->max_vcpus; m++) {
+		sched_destroy_vcpu(d->vcpus[m]);
 		free_xenheap(d->vcpus[m], sizeof(struct vcpu));
 		d->vcpus[m] = NULL;
 	}

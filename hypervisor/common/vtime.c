@@ -8,6 +8,7 @@
 #include <argon/event.h>
 #include <argon/guest_access.h>
 #include <argon/hypercall.h>
+#include <argon/schedule.h>
 #include <argon/vtime.h>
 #include <public/vcpu.h>
 #include <public/xen.h>
@@ -67,10 +68,19 @@ static void timer_fired(struct timer *t, void *data)
 	send_timer_virq(data);
 }
 
+static void poll_timeout(struct timer *t, void *data)
+{
+	struct vcpu *v = data;
+
+	v->poll_blocked = false;
+	vcpu_wake(v);
+}
+
 void vcpu_timers_init(struct vcpu *v)
 {
 	timer_init(&v->singleshot_timer, timer_fired, v);
 	timer_init(&v->periodic_timer, timer_fired, v);
+	timer_init(&v->poll_timer, poll_timeout, v);
 }
 
 void vcpu_timers_kill(struct vcpu *v)
@@ -80,6 +90,7 @@ void vcpu_timers_kill(struct vcpu *v)
 
 	timer_stop(q, &v->singleshot_timer);
 	timer_stop(q, &v->periodic_timer);
+	timer_stop(q, &v->poll_timer);
 	arch_timer_program(timer_queue_next(q));
 	arch_irq_restore(flags);
 }

@@ -8,6 +8,7 @@
 #include "fake_common.h"
 #include <argon/arch.h>
 #include <argon/mm.h>
+#include <argon/schedule.h>
 #include <argon/time.h>
 
 struct fake_common fake_common;
@@ -57,4 +58,15 @@ s_time_t NOW(void)
 void clear_page(void *p)
 {
 	memset(p, 0, PAGE_SIZE);
+}
+
+/* The scheduler's side of SCHEDOP_poll: observable, not acted on. */
+void sched_poll_block(struct vcpu *v, s_time_t timeout)
+{
+	fake_common.poll_blocks++;
+}
+
+void sched_wake_pollers(struct domain *d)
+{
+	fake_common.poll_wakes++;
 }

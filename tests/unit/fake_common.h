@@ -8,6 +8,7 @@ struct vcpu;
 
 struct fake_common {
 	unsigned int kicks;		/* vcpu_kick() calls */
+	int poll_blocks, poll_wakes;	/* sched_poll_block() and sched_wake_pollers() calls */
 	struct vcpu *last_kicked;
 	int irq_depth;			/* arch_irq_save() nesting: 0 whenever no lock is held */
 	s_time_t now;			/* what NOW() returns */

@@ -471,15 +471,18 @@ static void test_poll_and_abi_leftovers(void **state)
 	assert_int_equal(evtchn_poll(A, ports, 3), 1);
 	ports[1] = 5000;
 	assert_int_equal(evtchn_poll(A, ports, 3), -EINVAL);
-	/* SCHEDOP_poll: pending -> 0; nothing pending -> would block (-ENOSYS); past deadline -> 0. */
+	/* SCHEDOP_poll: pending -> 0 at once; nothing pending -> blocks (0); past deadline -> 0. */
 	ports[1] = 2;
 	set_xen_guest_handle(p.ports, ports);
 	assert_int_equal(evtchn_sched_poll(A->vcpus[0], (uint64_t)(uintptr_t)&p), 0);
+	assert_int_equal(fake_common.poll_blocks, 0);
 	si(A)->evtchn_pending[0] = 0;
-	assert_int_equal(evtchn_sched_poll(A->vcpus[0], (uint64_t)(uintptr_t)&p), -ENOSYS);
+	assert_int_equal(evtchn_sched_poll(A->vcpus[0], (uint64_t)(uintptr_t)&p), 0);
+	assert_int_equal(fake_common.poll_blocks, 1);
 	fake_common.now = 1000;
 	p.timeout = 999;
 	assert_int_equal(evtchn_sched_poll(A->vcpus[0], (uint64_t)(uintptr_t)&p), 0);
+	assert_int_equal(fake_common.poll_blocks, 1);
 	p.nr_ports = EVTCHN_POLL_MAX_PORTS + 1;
 	assert_int_equal(evtchn_sched_poll(A->vcpus[0], (uint64_t)(uintptr_t)&p), -EINVAL);
 	assert_int_equal(evtchn_sched_poll(A->vcpus[0], 0x100), -EFAULT);

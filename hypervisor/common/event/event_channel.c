@@ -18,6 +18,7 @@
 #include <argon/domain.h>
 #include <argon/errno.h>
 #include <argon/event.h>
+#include <argon/schedule.h>
 #include <argon/guest_access.h>
 #include <argon/hypercall.h>
 #include <argon/lib.h>
@@ -89,6 +90,8 @@ static void set_pending(struct domain *d, unsigned int notify, evtchn_port_t por
 	if (bit_test_and_set(s->evtchn_pending, port)) {
 		return;
 	}
+	/* A vCPU blocked in SCHEDOP_poll wakes on any newly pending port, masked or not. */
+	sched_wake_pollers(d);
 	if (!v || !vcpu_info_of(v) || bit_test(s->evtchn_mask, port)) {
 		return;
 	}
@@ -733,8 +736,12 @@ long evtchn_sched_poll(struct vcpu *v, uint64_t arg)
 	if (p.timeout && (s_time_t)p.timeout <= NOW()) {
 		return 0;
 	}
-	/* Waiting needs the scheduler's blocking (not a busy wait here). */
-	return -ENOSYS;
+	/*
+	 * Sleep until one of the domain's ports becomes pending or the timeout passes; the guest
+	 * re-checks its ports after the return, as Linux's callers do.
+	 */
+	sched_poll_block(v, p.timeout ? (s_time_t)MIN(p.timeout, (uint64_t)STIME_MAX) : 0);
+	return 0;
 }
 
 bool evtchn_is_pending(struct domain *d, evtchn_port_t port)

@@ -1,5 +1,6 @@
 /* sched_op: yielding, shutting down and polling (blocking comes with the scheduler). */
 #include <argon/domain.h>
+#include <argon/schedule.h>
 #include <argon/errno.h>
 #include <argon/event.h>
 #include <argon/guest_access.h>
@@ -12,7 +13,19 @@ long do_sched_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t 
 
 	switch (cmd) {
 	case SCHEDOP_yield:
+		sched_raise();
 		return 0;
+	case SCHEDOP_block: {
+		struct vcpu *v = current_vcpu();
+
+		/* Blocking enables event delivery; with an event already pending there is no sleep. */
+		v->arch.vcpu_info->evtchn_upcall_mask = 0;
+		barrier();
+		if (!v->arch.vcpu_info->evtchn_upcall_pending) {
+			vcpu_block(v);
+		}
+		return 0;
+	}
 	case SCHEDOP_shutdown:
 	case SCHEDOP_shutdown_code: {
 		struct sched_shutdown s;
@@ -54,7 +67,7 @@ long do_sched_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t 
 		/* Returns at once when a port is pending; blocking comes with the scheduler. */
 		return evtchn_sched_poll(current_vcpu(), arg);
 	default:
-		/* block, watchdog, pin_override: not yet (scheduler). */
+		/* watchdog, pin_override: not implemented. */
 		return -ENOSYS;
 	}
 }

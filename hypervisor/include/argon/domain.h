@@ -3,6 +3,7 @@
 #define ARGON_DOMAIN_H
 
 #include <argon/spinlock.h>
+#include <argon/sched.h>
 #include <argon/timer.h>
 #include <argon/types.h>
 #include <asm/domain.h>
@@ -34,6 +35,9 @@ struct vcpu {
 	uint64_t runstate_time[4];
 	uint64_t runstate_guest_va;	/* register_runstate_memory_area, 0 if none */
 	mfn_t vcpu_info_mfn;		/* register_vcpu_info frame (held), 0 if still in shared_info */
+	struct sched_vcpu sched;	/* the credit scheduler's view of this vCPU */
+	struct timer poll_timer;	/* SCHEDOP_poll timeout */
+	bool poll_blocked;		/* blocked in SCHEDOP_poll: any newly pending port wakes it */
 	struct arch_vcpu arch;
 };
 
@@ -48,6 +52,9 @@ struct domain {
 	uint32_t page_list_head;	/* MFN of the first owned frame, linked through page_info */
 	uint64_t tot_pages;		/* frames owned */
 	uint64_t max_pages;		/* frames it may own */
+
+	unsigned int sched_weight;	/* credit scheduler weight (default 256) */
+	unsigned int sched_cap;		/* percent of one CPU, 0 = uncapped */
 
 	unsigned int max_vcpus;
 	struct vcpu *vcpus[MAX_VCPUS_PER_DOMAIN];
@@ -90,6 +97,9 @@ void domain_shutdown(struct domain *d, unsigned int reason);
 
 /** Move @v to runstate @state (RUNSTATE_*) now, accounting the time spent in the old one. */
 void vcpu_runstate_change(struct vcpu *v, int state);
+
+/** The next domain after @d in ID order (the first for NULL), or NULL: for walking all domains. */
+struct domain *domain_next(struct domain *d);
 
 /** The vCPU running on this CPU (NULL when idle). */
 struct vcpu *current_vcpu(void);

@@ -1,5 +1,6 @@
 /* The boot CPU's path from the assembly entry to a running hypervisor. */
 #include <argon/acpi.h>
+#include <argon/bootdom.h>
 #include <argon/arch.h>
 #include <argon/cmdline.h>
 #include <argon/console.h>
@@ -127,23 +128,63 @@ static void acpi_init(void)
 static uint64_t opt_dom0_mem;
 size_param("dom0_mem", opt_dom0_mem);
 
-/* Build domain 0 from module 0 (kernel) and module 1 (initrd), then give back their memory. */
-static void start_dom0(void)
+/* Memory a domain gets when nothing says otherwise, bounded by what is free. */
+static uint64_t default_mem(bool dom0)
 {
-	const struct mb2_module *k = &boot_info.modules[0];
-	const struct mb2_module *i = boot_info.nr_modules > 1 ? &boot_info.modules[1] : NULL;
-	uint64_t mem = opt_dom0_mem ? opt_dom0_mem : MB(128);
-	uint64_t reserve = MB(16);
-	int rc;
+	uint64_t mem = dom0 && opt_dom0_mem ? opt_dom0_mem : dom0 ? MB(128) : MB(64);
+	uint64_t free = sys_heap.free_pages * PAGE_SIZE, reserve = MB(16);
 
-	if (sys_heap.free_pages * PAGE_SIZE < mem + reserve) {
-		mem = sys_heap.free_pages * PAGE_SIZE > reserve ? sys_heap.free_pages * PAGE_SIZE - reserve : 0;
+	if (free < mem + reserve) {
+		mem = free > reserve ? free - reserve : 0;
 	}
+	return ALIGN_DOWN(mem, PAGE_SIZE);
+}
+
+/*
+ * Build the boot-time domains the modules describe (see argon/bootdom.h): a kernel module, then
+ * optionally its initrd. Without specs, module 0 is domain 0's kernel and module 1 its initrd.
+ */
+static void start_boot_domains(void)
+{
+	unsigned int i = 0, built = 0;
+
 	log_info("Memory: %llu KiB free before building domain 0\n",
 		 (unsigned long long)sys_heap.free_pages * 4);
-	rc = pv_build_dom0(phys_to_virt(k->start), k->end - k->start, k->cmdline,
-			   i ? phys_to_virt(i->start) : NULL, i ? i->end - i->start : 0, ALIGN_DOWN(mem, PAGE_SIZE));
-	panic("cannot build domain 0 (error %d)", rc);
+	while (i < boot_info.nr_modules) {
+		const struct mb2_module *k = &boot_info.modules[i], *initrd = NULL;
+		struct boot_domain_spec spec, next;
+		const char *why = "";
+		struct domain *d;
+		int rc;
+
+		if (boot_domain_parse(k->cmdline, &spec, &why)) {
+			panic("module %u: %s", i, why);
+		}
+		if (spec.is_initrd) {
+			panic("module %u: an initrd without a kernel before it", i);
+		}
+		if (!spec.has_spec) {
+			if (built) {
+				panic("module %u: only the first module may go without an argon: spec", i);
+			}
+			spec.domid = 0;
+			spec.privileged = true;
+		}
+		i++;
+		if (i < boot_info.nr_modules && !boot_domain_parse(boot_info.modules[i].cmdline, &next, &why) &&
+		    (next.is_initrd || (!spec.has_spec && !next.has_spec))) {
+			initrd = &boot_info.modules[i++];
+		}
+		rc = pv_build_domain(&spec, phys_to_virt(k->start), k->end - k->start,
+				     initrd ? phys_to_virt(initrd->start) : NULL,
+				     initrd ? initrd->end - initrd->start : 0,
+				     spec.mem ? ALIGN_DOWN(spec.mem, PAGE_SIZE) : default_mem(spec.domid == 0), &d);
+		if (rc) {
+			panic("cannot build domain %u (error %d)", spec.domid, rc);
+		}
+		built++;
+	}
+	pv_sched_start();
 }
 
 /* The HPET's register block from the ACPI HPET table (0 if there is none). */
@@ -233,7 +274,7 @@ void start_argon(paddr_t mbi_pa)
 		hvm_boot_domain(boot_info.modules, boot_info.nr_modules);
 	}
 	if (boot_info.nr_modules) {
-		start_dom0();
+		start_boot_domains();
 	}
 	if (test_exit_enabled()) {
 		machine_halt(0);

@@ -5,12 +5,14 @@
  * list, start_info, the boot page tables [L4][L3][L2][L1...] and a boot stack page; the mapping
  * ends on a 4 MiB boundary at least 512 KiB past the last of them and fits one L2 (1 GiB).
  */
+#include <argon/bootdom.h>
 #include <argon/console.h>
 #include <argon/domain.h>
 #include <argon/elf.h>
 #include <argon/errno.h>
 #include <argon/lib.h>
 #include <argon/mm.h>
+#include <argon/schedule.h>
 #include <asm/page.h>
 #include <asm/pv.h>
 #include <public/features.h>
@@ -175,7 +177,8 @@ static void fill_start_info(const struct layout *l, const uint64_t *p2m, struct 
 	strlcpy(si->magic, "xen-3.0-x86_64", sizeof(si->magic));
 	si->nr_pages = l->nr_pages;
 	si->shared_info = mfn_to_paddr(d->shared_info_mfn);
-	si->flags = (d->is_privileged ? SIF_PRIVILEGED | SIF_INITDOMAIN : 0) |
+	si->flags = (d->is_privileged ? SIF_PRIVILEGED : 0) |
+		    (d->is_privileged && d->domain_id == 0 ? SIF_INITDOMAIN : 0) |
 		    (l->initrd_unmapped ? SIF_MOD_START_PFN : 0);
 	si->pt_base = vb + (l->pt_pfn << PAGE_SHIFT);
 	si->nr_pt_frames = l->nr_pt;
@@ -233,9 +236,11 @@ static int load_kernel(const struct elf_image *img, const uint64_t *p2m)
 	return 0;
 }
 
-int pv_build_dom0(const void *kernel, uint64_t kernel_len, const char *cmdline, const void *initrd,
-		  uint64_t initrd_len, uint64_t mem_bytes)
+int pv_build_domain(const struct boot_domain_spec *spec, const void *kernel, uint64_t kernel_len,
+		    const void *initrd, uint64_t initrd_len, uint64_t mem_bytes, struct domain **out)
 {
+	const char *cmdline = spec->guest_cmdline;
+	unsigned int id = spec->domid;
 	static struct elf_image img;
 	struct layout l = { 0 };
 	struct cpu_regs regs;
@@ -245,7 +250,7 @@ int pv_build_dom0(const void *kernel, uint64_t kernel_len, const char *cmdline, 
 	uint64_t *p2m = NULL, hpage;
 	int rc, order;
 
-	log_info("*** Building domain 0 (%llu KiB kernel, %llu KiB initrd, %llu MiB) ***\n",
+	log_info("*** Building domain %u (%llu KiB kernel, %llu KiB initrd, %llu MiB) ***\n", id,
 		 (unsigned long long)kernel_len >> 10, (unsigned long long)initrd_len >> 10,
 		 (unsigned long long)mem_bytes >> 20);
 	rc = elf_parse(kernel, kernel_len, &img, &why);
@@ -253,35 +258,36 @@ int pv_build_dom0(const void *kernel, uint64_t kernel_len, const char *cmdline, 
 		rc = xen_notes_check(&img, SUPPORTED_FEATURES, &why);
 	}
 	if (rc) {
-		log_err("d0: kernel rejected: %s\n", why);
+		log_err("d%u: kernel rejected: %s\n", id, why);
 		return rc;
 	}
 	l.nr_pages = mem_bytes >> PAGE_SHIFT;
 	rc = plan(&l, &img, initrd_len, &why);
 	if (rc) {
-		log_err("d0: cannot lay out the domain: %s\n", why);
+		log_err("d%u: cannot lay out the domain: %s\n", id, why);
 		return rc;
 	}
 	if (img.notes.has_hypercall_page &&
 	    (img.notes.hypercall_page < l.virt_base + (l.kernel_pfn << PAGE_SHIFT) ||
 	     img.notes.hypercall_page >= l.virt_base + (l.kernel_end_pfn << PAGE_SHIFT) ||
 	     (img.notes.hypercall_page & (PAGE_SIZE - 1)))) {
-		log_err("d0: kernel rejected: HYPERCALL_PAGE is not a page of the kernel image\n");
+		log_err("d%u: kernel rejected: HYPERCALL_PAGE is not a page of the kernel image\n", id);
 		return -EINVAL;
 	}
 	if (img.notes.entry < l.virt_base + (l.kernel_pfn << PAGE_SHIFT) ||
 	    img.notes.entry >= l.virt_base + (l.kernel_end_pfn << PAGE_SHIFT)) {
-		log_err("d0: kernel rejected: ENTRY lies outside the kernel image\n");
+		log_err("d%u: kernel rejected: ENTRY lies outside the kernel image\n", id);
 		return -EINVAL;
 	}
-	rc = domain_create(0, true, l.nr_pages, 1, &d);
+	rc = domain_create((domid_t)id, spec->privileged, l.nr_pages, spec->vcpus, &d);
 	if (rc) {
 		return rc;
 	}
 	strlcpy(d->cmdline, cmdline, sizeof(d->cmdline));
 	order = populate(d, &l, &p2m);
 	if (order < 0) {
-		log_err("d0: cannot allocate %llu pages (error %d)\n", (unsigned long long)l.nr_pages, order);
+		log_err("d%u: cannot allocate %llu pages (error %d)\n", id, (unsigned long long)l.nr_pages,
+			order);
 		domain_destroy(d);
 		return order;
 	}
@@ -297,8 +303,8 @@ int pv_build_dom0(const void *kernel, uint64_t kernel_len, const char *cmdline, 
 		hpage = (img.notes.hypercall_page - l.virt_base) >> PAGE_SHIFT;
 		fill_hypercall_page(pfn_va(p2m, hpage));
 	}
-	log_info("d0: virt base %#llx, kernel pfns %#llx-%#llx, p2m at %#llx, start_info at %#llx,"
-		 " %llu page tables at %#llx, stack at %#llx, %llu pages mapped\n",
+	log_info("d%u: virt base %#llx, kernel pfns %#llx-%#llx, p2m at %#llx, start_info at %#llx,"
+		 " %llu page tables at %#llx, stack at %#llx, %llu pages mapped\n", id,
 		 (unsigned long long)l.virt_base, (unsigned long long)l.kernel_pfn,
 		 (unsigned long long)l.kernel_end_pfn, (unsigned long long)(l.virt_base + (l.p2m_pfn << 12)),
 		 (unsigned long long)(l.virt_base + (l.start_info_pfn << 12)), (unsigned long long)l.nr_pt,
@@ -313,7 +319,7 @@ int pv_build_dom0(const void *kernel, uint64_t kernel_len, const char *cmdline, 
 	}
 	heap_free(&sys_heap, paddr_to_mfn(virt_to_phys(p2m)), (unsigned int)order);
 	if (rc) {
-		log_err("d0: boot page tables refused by validation (error %d)\n", rc);
+		log_err("d%u: boot page tables refused by validation (error %d)\n", id, rc);
 		domain_destroy(d);
 		return rc;
 	}
@@ -327,6 +333,10 @@ int pv_build_dom0(const void *kernel, uint64_t kernel_len, const char *cmdline, 
 	regs.ss = FLAT_KERNEL_SS;
 	v->arch.kernel_ss = FLAT_KERNEL_SS;
 	v->arch.kernel_sp = regs.rsp;
-	log_info("d0: starting at %#llx\n", (unsigned long long)regs.rip);
-	pv_start_vcpu(v, &regs);
+	v->arch.saved_regs = regs;
+	sched_set_domain_params(d, spec->weight, spec->cap);
+	log_info("d%u: %u vCPU(s), weight %u, cap %u%%, entry %#llx\n", id, spec->vcpus, spec->weight,
+		 spec->cap, (unsigned long long)regs.rip);
+	*out = d;
+	return 0;
 }

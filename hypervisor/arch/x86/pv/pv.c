@@ -8,6 +8,7 @@
 #include <argon/lib.h>
 #include <argon/mm.h>
 #include <argon/shutdown.h>
+#include <argon/schedule.h>
 #include <argon/vtime.h>
 #include <public/vcpu.h>
 #include <asm/cpu.h>
@@ -106,28 +107,6 @@ void pv_toggle_guest_mode(struct vcpu *v)
 	wrmsr(MSR_GS_BASE, v->arch.kernel_mode ? v->arch.gs_base_kernel : v->arch.gs_base_user);
 }
 
-void pv_start_vcpu(struct vcpu *v, const struct cpu_regs *initial)
-{
-	struct cpu_regs *regs = guest_cpu_regs();
-
-	this_cpu()->curr_vcpu = v;
-	v->domain->state = DOMAIN_RUNNING;
-	vcpu_update_time(v);
-	domain_update_wallclock(v->domain);
-	vcpu_runstate_change(v, RUNSTATE_running);
-	load_guest_table(v);
-	wrmsr(MSR_FS_BASE, v->arch.fs_base);
-	wrmsr(MSR_GS_BASE, v->arch.kernel_mode ? v->arch.gs_base_kernel : v->arch.gs_base_user);
-	*regs = *initial;
-	pv_enter_guest(regs);
-}
-
-static unsigned int exit_status_for(unsigned int reason)
-{
-	/* A clean power-off is success; other reasons are reported as 16 + SHUTDOWN_* (run-qemu). */
-	return reason == SHUTDOWN_poweroff ? EXIT_STATUS_SUCCESS : EXIT_STATUS_DOMAIN_BASE + reason;
-}
-
 static const char *const shutdown_names[] = {
 	[SHUTDOWN_poweroff] = "poweroff", [SHUTDOWN_reboot] = "reboot",
 	[SHUTDOWN_suspend] = "suspend",   [SHUTDOWN_crash] = "crash",
@@ -136,11 +115,17 @@ static const char *const shutdown_names[] = {
 
 void domain_shutdown(struct domain *d, unsigned int reason)
 {
+	unsigned int i;
+
 	if (d->state == DOMAIN_SHUTDOWN || d->state == DOMAIN_DYING) {
 		return;
 	}
 	d->shutdown_reason = reason;
 	d->state = DOMAIN_SHUTDOWN;
+	/* Its vCPUs leave the run queues now; the domain is destroyed at the next decision. */
+	for (i = 0; i < d->max_vcpus; i++) {
+		vcpu_sleep_offline(d->vcpus[i]);
+	}
 	log_info("d%u: shut down: %s (%u)\n", d->domain_id,
 		 reason < ARRAY_SIZE(shutdown_names) && shutdown_names[reason] ? shutdown_names[reason]
 									       : "unknown",
@@ -155,34 +140,22 @@ void domain_crash(struct domain *d, const char *why)
 
 void vcpu_kick(struct vcpu *v)
 {
-	/*
-	 * One vCPU runs at a time on the one CPU, and every return to the guest checks for pending
-	 * events (pv_deliver_events), so there is nobody to wake or interrupt yet. With a scheduler
-	 * this wakes a blocked vCPU; with SMP it sends an IPI to the CPU running @v.
-	 */
+	/* An event for a blocked vCPU wakes it; a running one sees it on its way back to the guest. */
+	if (v->sched.state == SCHED_BLOCKED) {
+		vcpu_wake(v);
+	}
 }
 
 void pv_return_to_guest_work(struct cpu_regs *regs)
 {
 	struct vcpu *v = current_vcpu();
-	struct domain *d;
-	unsigned int reason;
 
 	if (!v) {
 		return;
 	}
-	if (v->domain->state == DOMAIN_RUNNING) {
-		/* Events that became pending (and unmasked) during this exit go up now. */
-		pv_deliver_events(regs);
-		return;
+	if (v->domain->state != DOMAIN_RUNNING || sched_take_request()) {
+		pv_schedule(regs);
 	}
-	/* One domain runs at a time so far: when it stops, there is nothing else to run. */
-	d = v->domain;
-	reason = d->shutdown_reason;
-	this_cpu()->curr_vcpu = NULL;
-	write_cr3(virt_to_phys(idle_l4));
-	domain_destroy(d);
-	log_info("last domain (d%u) has shut down; Memory: %llu KiB free\n", d->domain_id,
-		 (unsigned long long)sys_heap.free_pages * 4);
-	machine_halt(exit_status_for(reason));
+	/* Events that became pending (and unmasked) during this exit go up now. */
+	pv_deliver_events(regs);
 }

@@ -27,8 +27,6 @@ static inline bool regs_from_guest(const struct cpu_regs *regs)
 /** Set up this CPU's syscall MSRs for PV guests. */
 void pv_cpu_init(void);
 
-/** Run @v for the first time: load its page tables and registers and leave for the guest. */
-__noreturn void pv_start_vcpu(struct vcpu *v, const struct cpu_regs *initial);
 
 /** Enter the frame at @regs (the top of this CPU's stack) in the guest. */
 __noreturn void pv_enter_guest(struct cpu_regs *regs);
@@ -95,8 +93,23 @@ void m2p_set_entry(mfn_t mfn, uint64_t pfn);
 /** Find the exception fixup for a fault at @rip in hypervisor code; 0 if there is none. */
 uint64_t search_extable(uint64_t rip);
 
-/** Build domain 0 from boot modules (kernel, optional initrd) and run it. Returns only on error. */
-int pv_build_dom0(const void *kernel, uint64_t kernel_len, const char *cmdline, const void *initrd,
-		  uint64_t initrd_len, uint64_t mem_bytes);
+struct boot_domain_spec;
+
+/**
+ * Build a boot-time PV domain from a kernel (and optional initrd) as @spec says, with @mem_bytes
+ * of memory; its vCPU 0 is ready to run from the start-of-day state. Returns 0 and the domain in
+ * *@out, or a negative errno after reporting why.
+ */
+int pv_build_domain(const struct boot_domain_spec *spec, const void *kernel, uint64_t kernel_len,
+		    const void *initrd, uint64_t initrd_len, uint64_t mem_bytes, struct domain **out);
+
+/** Start running the boot-time domains (the scheduler picks the first vCPU). */
+__noreturn void pv_sched_start(void);
+
+/**
+ * Called on the way back to a guest when the scheduler wants a decision: switch the frame at
+ * @regs to the next vCPU's, idling (and destroying finished domains) until there is one.
+ */
+void pv_schedule(struct cpu_regs *regs);
 
 #endif

@@ -1,0 +1,163 @@
+/*
+ * Switching the CPU between PV vCPUs. The running vCPU's registers live in the frame at the top
+ * of the CPU's stack; a switch saves that frame (and the FPU, page tables, segment bases and
+ * GDT) into the old vCPU and loads the new one's, so returning from the trap enters the new vCPU.
+ * With nothing to run the CPU idles here, on the way back to a guest, until a vCPU is woken.
+ */
+#include <argon/arch.h>
+#include <argon/console.h>
+#include <argon/domain.h>
+#include <argon/lib.h>
+#include <argon/mm.h>
+#include <argon/schedule.h>
+#include <argon/shutdown.h>
+#include <argon/vtime.h>
+#include <asm/cpu.h>
+#include <asm/page.h>
+#include <asm/pv.h>
+#include <asm/pv/descriptor.h>
+#include <public/sched.h>
+
+/* FXSAVE image of a freshly initialised FPU (FNINIT, default MXCSR), given to new vCPUs. */
+static uint8_t fpu_init_image[512] __aligned(16);
+static bool fpu_image_ready;
+
+static void fxsave(uint8_t *area)
+{
+	__asm__ __volatile__("fxsave64 %0" : "=m"(*(uint8_t(*)[512])area));
+}
+
+static void fxrstor(const uint8_t *area)
+{
+	__asm__ __volatile__("fxrstor64 %0" : : "m"(*(const uint8_t(*)[512])area));
+}
+
+static void fpu_prepare_image(void)
+{
+	uint32_t mxcsr = 0x1f80;	/* all SIMD exceptions masked, round to nearest */
+
+	__asm__ __volatile__("fninit; ldmxcsr %0" : : "m"(mxcsr));
+	fxsave(fpu_init_image);
+	fpu_image_ready = true;
+}
+
+/* The status to report when the last domain is gone: success for power-off, 16 + reason else. */
+static unsigned int last_status = EXIT_STATUS_SUCCESS;
+static unsigned int last_domid;
+
+static void load_vcpu(struct vcpu *v, struct cpu_regs *regs)
+{
+	this_cpu()->curr_vcpu = v;
+	*regs = v->arch.saved_regs;
+	write_cr3(mfn_to_paddr(v->arch.kernel_mode ? v->arch.guest_table : v->arch.guest_table_user));
+	wrmsr(MSR_FS_BASE, v->arch.fs_base);
+	wrmsr(MSR_GS_BASE, v->arch.kernel_mode ? v->arch.gs_base_kernel : v->arch.gs_base_user);
+	percpu_gdt_load_guest(v);
+	/* The guest's FPU comes back with TS clear; then its own virtual TS decides. */
+	write_cr0(read_cr0() & ~X86_CR0_TS);
+	fxrstor(v->arch.fpu);
+	if (v->arch.fpu_ts) {
+		write_cr0(read_cr0() | X86_CR0_TS);
+	}
+}
+
+static void save_vcpu(struct vcpu *v, const struct cpu_regs *regs)
+{
+	v->arch.saved_regs = *regs;
+	write_cr0(read_cr0() & ~X86_CR0_TS);
+	fxsave(v->arch.fpu);
+}
+
+/* Destroy every domain that has shut down and is not on this CPU; true if any domain is left. */
+static bool reap_domains(void)
+{
+	struct domain *d = domain_next(NULL), *n;
+	bool left = false;
+
+	for (; d; d = n) {
+		n = domain_next(d);
+		if (d->state == DOMAIN_SHUTDOWN) {
+			unsigned int i;
+
+			last_domid = d->domain_id;
+			last_status = d->shutdown_reason == SHUTDOWN_poweroff
+					      ? EXIT_STATUS_SUCCESS
+					      : EXIT_STATUS_DOMAIN_BASE + d->shutdown_reason;
+			for (i = 0; i < d->max_vcpus; i++) {
+				sched_destroy_vcpu(d->vcpus[i]);
+			}
+			domain_destroy(d);
+			log_info("d%u: destroyed; Memory: %llu KiB free\n", d->domain_id,
+				 (unsigned long long)sys_heap.free_pages * 4);
+			continue;
+		}
+		left = true;
+	}
+	return left;
+}
+
+void pv_schedule(struct cpu_regs *regs)
+{
+	struct vcpu *prev = current_vcpu(), *next;
+	bool idled = false;
+
+	if (prev && prev->domain->state == DOMAIN_RUNNING) {
+		save_vcpu(prev, regs);
+	}
+	for (;;) {
+		next = sched_next(NOW());
+		if (next && next->domain->state == DOMAIN_RUNNING) {
+			break;
+		}
+		/* Idle: leave any guest address space, reap finished domains, wait for a wake-up. */
+		idled = true;
+		this_cpu()->curr_vcpu = NULL;
+		write_cr3(virt_to_phys(idle_l4));
+		if (!reap_domains()) {
+			log_info("last domain (d%u) has shut down; Memory: %llu KiB free\n", last_domid,
+				 (unsigned long long)sys_heap.free_pages * 4);
+			machine_halt(last_status);
+		}
+		if (!next) {
+			safe_halt();
+			local_irq_disable();
+		}
+	}
+	if (next != prev || idled) {
+		load_vcpu(next, regs);
+	} else {
+		/* The same vCPU goes on: its registers are still in the frame; only the FPU was saved. */
+		fxrstor(next->arch.fpu);
+		if (next->arch.fpu_ts) {
+			write_cr0(read_cr0() | X86_CR0_TS);
+		}
+	}
+	/* Finished domains go once the CPU runs on somebody else's page tables. */
+	reap_domains();
+}
+
+void pv_sched_start(void)
+{
+	struct domain *d;
+	struct cpu_regs *regs = guest_cpu_regs();
+
+	if (!fpu_image_ready) {
+		fpu_prepare_image();
+	}
+	for (d = domain_next(NULL); d; d = domain_next(d)) {
+		unsigned int i;
+
+		d->state = DOMAIN_RUNNING;
+		vcpu_update_time(d->vcpus[0]);
+		domain_update_wallclock(d);
+		for (i = 0; i < d->max_vcpus; i++) {
+			memcpy(d->vcpus[i]->arch.fpu, fpu_init_image, sizeof(fpu_init_image));
+		}
+		/* vCPU 0 starts; the others wait for VCPUOP_initialise and VCPUOP_up. */
+		vcpu_wake(d->vcpus[0]);
+	}
+	memset(regs, 0, sizeof(*regs));
+	local_irq_disable();
+	pv_schedule(regs);
+	pv_enter_guest(regs);
+}

@@ -1,0 +1,55 @@
+/*
+ * spin: a CPU-bound guest for scheduler tests. It spins for 3 s of system time, then reports how
+ * long it ran and how long it waited (its runstate), tagged with its command line.
+ */
+#include <argon/lib.h>
+
+#include <guest/guest.h>
+#include <guest/hypercall.h>
+#include <guest/test.h>
+
+#include <public/vcpu.h>
+#include <public/xen.h>
+
+static uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static struct vcpu_runstate_info runstate(void)
+{
+	struct vcpu_runstate_info r;
+
+	memset(&r, 0, sizeof(r));
+	HYPERVISOR_vcpu_op(VCPUOP_get_runstate_info, 0, &r);
+	return r;
+}
+
+/* Elapsed system time: everything this vCPU accounted in any state, now. */
+static uint64_t elapsed(const struct vcpu_runstate_info *r)
+{
+	return r->time[RUNSTATE_running] + r->time[RUNSTATE_runnable] + r->time[RUNSTATE_blocked] +
+	       r->time[RUNSTATE_offline];
+}
+
+GUEST_TEST(spin)
+{
+	struct vcpu_runstate_info start = runstate(), now = start;
+	uint64_t spins = 0;
+
+	while (elapsed(&now) - elapsed(&start) < 3000000000ULL) {
+		uint64_t t = rdtsc();
+
+		while (rdtsc() - t < 1000000) {
+		}
+		spins++;
+		now = runstate();
+	}
+	printk("SPIN %s running %llu runnable %llu\n", start_info->cmd_line,
+	       (unsigned long long)(now.time[RUNSTATE_running] - start.time[RUNSTATE_running]),
+	       (unsigned long long)(now.time[RUNSTATE_runnable] - start.time[RUNSTATE_runnable]));
+	EXPECT(spins > 0);
+}
