@@ -41,6 +41,10 @@
 #define XENMEM_reserved_device_memory_map 27
 #define XENMEM_acquire_resource 28	     /* struct xen_mem_acquire_resource */
 
+/* A memory_op command's low bits are the sub-op; the rest carry a continuation's start extent. */
+#define MEMOP_EXTENT_SHIFT 6
+#define MEMOP_CMD_MASK ((1 << MEMOP_EXTENT_SHIFT) - 1)
+
 /* xen_memory_reservation.mem_flags: bits 0-7 the highest address bit allowed (0: any). */
 #define XENMEMF_populate_on_demand (1 << 16)
 #define XENMEMF_exact_node_request (1 << 17)

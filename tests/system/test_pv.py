@@ -57,3 +57,13 @@ def test_builder_refuses_a_domain_too_small(boot, mem, why):
     b = run_guest(boot, "hello", mem=mem)
     assert b.rc == 2
     b.must_find(re.escape(why))
+
+
+def test_memory_op_moves_frames_in_and_out(boot):
+    """Balloon-style decrease/increase_reservation and populate_physmap; memory returns exactly."""
+    b = run_guest(boot, "memory")
+    assert b.rc == EXIT_SUCCESS, b.text
+    assert_all_pass(b)
+    (_, before) = b.must_find(r"^Memory: (\d+) KiB free before building domain 0$")
+    (_, after) = b.must_find(r"^last domain \(d0\) has shut down; Memory: (\d+) KiB free$")
+    assert int(after.group(1)) == int(before.group(1))

@@ -1,7 +1,6 @@
 /*
- * memory_op: the queries about a domain's memory that need no page-table changes. Sub-ops that
- * move frames in or out of a domain (increase/decrease_reservation, populate_physmap, exchange)
- * are -ENOSYS until the PV MMU manages the p2m.
+ * memory_op: the queries about a domain's memory. Sub-ops that move frames in or out of a domain
+ * are the architecture's (arch_memory_op).
  */
 #include <argon/domain.h>
 #include <argon/errno.h>
@@ -39,7 +38,8 @@ long do_memory_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t
 	struct domain *self = current_vcpu()->domain, *d;
 	long err = 0;
 
-	switch (cmd) {
+	/* Bits above the sub-op carry a continuation's progress (MEMOP_EXTENT_SHIFT). */
+	switch (cmd & MEMOP_CMD_MASK) {
 	case XENMEM_maximum_ram_page:
 		return (long)(sys_heap.nr_frames - 1);
 	case XENMEM_current_reservation:
@@ -80,6 +80,6 @@ long do_memory_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t
 		return 0;
 	}
 	default:
-		return -ENOSYS;
+		return arch_memory_op(cmd, arg);
 	}
 }

@@ -37,6 +37,9 @@ struct vcpu;
  */
 void vcpu_kick(struct vcpu *v);
 
+/** memory_op sub-ops that change a domain's frames (architecture specific); -ENOSYS if unknown. */
+long arch_memory_op(uint64_t cmd, uint64_t arg);
+
 /** The index of the CPU this runs on (0 for the boot CPU). */
 unsigned int arch_cpu_id(void);
 

@@ -89,6 +89,12 @@ int domain_create(domid_t id, bool privileged, uint64_t max_pages, unsigned int 
  */
 int domain_alloc_page(struct domain *d, mfn_t *out);
 
+/**
+ * Give back frame @m of @d to the allocator (scrubbed). Returns -EINVAL if @d does not own it and
+ * -EBUSY while anything still references it (a mapping, a page-table type, a pin).
+ */
+int domain_free_page(struct domain *d, mfn_t m);
+
 /** Scrub and free every frame @d owns, free its vCPUs and the domain; the ID becomes free. */
 void domain_destroy(struct domain *d);
 

@@ -127,3 +127,25 @@ int unmap_pages(uint64_t *l4, vaddr_t va, uint64_t size)
 	}
 	return 0;
 }
+
+int lookup_mapping(const uint64_t *l4, vaddr_t va, paddr_t *out)
+{
+	const uint64_t *table = l4;
+	unsigned int level;
+
+	for (level = 4; level >= 1; level--) {
+		uint64_t e = table[table_index(va, level)];
+
+		if (!(e & _PAGE_PRESENT)) {
+			return -ENOENT;
+		}
+		if (level == 1 || (e & _PAGE_PSE)) {
+			uint64_t size = 1UL << level_shift(level);
+
+			*out = (e & PTE_ADDR_MASK & ~(size - 1)) | (va & (size - 1));
+			return 0;
+		}
+		table = phys_to_virt(e & PTE_ADDR_MASK);
+	}
+	return -ENOENT;
+}

@@ -48,6 +48,9 @@ extern uint64_t *idle_l4;
 int map_pages(uint64_t *l4, vaddr_t va, paddr_t pa, uint64_t size, uint64_t flags,
 	      unsigned int max_level);
 
+/** The machine address @va maps to in the tables under @l4: 0, or -ENOENT when unmapped. */
+int lookup_mapping(const uint64_t *l4, vaddr_t va, paddr_t *out);
+
 /** Remove the 4 KiB mappings of [@va, @va + @size) from @l4 (splitting larger pages). */
 int unmap_pages(uint64_t *l4, vaddr_t va, uint64_t size);
 
