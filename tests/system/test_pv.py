@@ -67,3 +67,9 @@ def test_memory_op_moves_frames_in_and_out(boot):
     (_, before) = b.must_find(r"^Memory: (\d+) KiB free before building domain 0$")
     (_, after) = b.must_find(r"^last domain \(d0\) has shut down; Memory: (\d+) KiB free$")
     assert int(after.group(1)) == int(before.group(1))
+
+
+def test_ldt_is_installed_checked_and_cleared(boot):
+    b = run_guest(boot, "ldt")
+    assert b.rc == EXIT_SUCCESS, b.text
+    assert_all_pass(b)

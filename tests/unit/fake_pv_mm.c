@@ -153,3 +153,11 @@ void panic(const char *fmt, ...)
 	fputc('\n', stderr);
 	abort();
 }
+
+/* The LDT installer (pv/descriptor.c) needs real descriptor pages: here it only records. */
+int pv_set_ldt(struct vcpu *v, uint64_t base, uint32_t ents)
+{
+	v->arch.ldt_base = ents ? base : 0;
+	v->arch.ldt_ents = ents;
+	return 0;
+}

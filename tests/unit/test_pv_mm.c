@@ -797,7 +797,7 @@ static void test_mmuext_ops(void **state)
 	assert_int_equal(mem(page)[7], 0);
 	op[0].arg1.mfn = mfn_x(t.l1[0]);
 	assert_int_equal(do_mmuext_op((uint64_t)op, 1, 0, DOMID_SELF, 0), -EINVAL);
-	/* SET_LDT: recorded when aligned and inside guest space. */
+	/* SET_LDT: checked for alignment and range, then handed to pv_set_ldt (faked here). */
 	op[0].cmd = MMUEXT_SET_LDT;
 	op[0].arg1.linear_addr = 0x7000;
 	op[0].arg2.nr_ents = 16;

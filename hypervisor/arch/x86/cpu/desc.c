@@ -194,3 +194,26 @@ void percpu_gdt_load_guest(struct vcpu *v)
 			  guest ? PAGE_HYPERVISOR_RW : PAGE_HYPERVISOR_RO, 1);
 	}
 }
+
+void percpu_ldt_load(struct vcpu *v)
+{
+	struct percpu *pc = this_cpu();
+	uint64_t base = LDT_VIRT_START + (uint64_t)pc->cpu_id * LDT_VIRT_SIZE, limit;
+	uint64_t *slot = &pc->gdt_page[GDT_SLOT(LDT_SELECTOR)];
+	unsigned int i;
+
+	if (!v->arch.ldt_ents) {
+		__asm__ __volatile__("lldt %w0" : : "r"(0));
+		return;
+	}
+	for (i = 0; i < v->arch.nr_ldt_frames; i++) {
+		map_pages(idle_l4, base + i * PAGE_SIZE, mfn_to_paddr(v->arch.ldt_frames[i]), PAGE_SIZE,
+			  PAGE_HYPERVISOR_RW, 1);
+	}
+	limit = (uint64_t)v->arch.ldt_ents * 8 - 1;
+	/* A 16-byte system descriptor of type 2, LDT (SDM vol. 3, 3.5). */
+	slot[0] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x82ULL << 40) |
+		  (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
+	slot[1] = base >> 32;
+	__asm__ __volatile__("lldt %w0" : : "r"(LDT_SELECTOR));
+}

@@ -53,6 +53,7 @@ static void load_vcpu(struct vcpu *v, struct cpu_regs *regs)
 	wrmsr(MSR_FS_BASE, v->arch.fs_base);
 	wrmsr(MSR_GS_BASE, v->arch.kernel_mode ? v->arch.gs_base_kernel : v->arch.gs_base_user);
 	percpu_gdt_load_guest(v);
+	percpu_ldt_load(v);
 	/* The guest's FPU comes back with TS clear; then its own virtual TS decides. */
 	write_cr0(read_cr0() & ~X86_CR0_TS);
 	fxrstor(v->arch.fpu);

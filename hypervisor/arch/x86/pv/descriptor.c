@@ -46,11 +46,97 @@ static void release_gdt(struct vcpu *v)
 	v->arch.gdt_ents = 0;
 }
 
+/* Drop @v's LDT frames' references. Caller holds mm_lock. */
+static void release_ldt(struct vcpu *v)
+{
+	struct domain *d = v->domain;
+	unsigned int i;
+
+	for (i = 0; i < v->arch.nr_ldt_frames; i++) {
+		struct page_info *pg = pv_mfn_to_page(v->arch.ldt_frames[i]);
+
+		put_page_type(d, pg, false);
+		put_page(pg);
+	}
+	v->arch.nr_ldt_frames = 0;
+}
+
 void pv_release_descriptor_tables(struct vcpu *v)
 {
 	spin_lock(&v->domain->arch.mm_lock);
 	release_gdt(v);
+	release_ldt(v);
 	spin_unlock(&v->domain->arch.mm_lock);
+}
+
+int pv_set_ldt(struct vcpu *v, uint64_t base, uint32_t ents)
+{
+	struct domain *d = v->domain;
+	mfn_t frames[16];
+	unsigned int nr = (unsigned int)(((uint64_t)ents * 8 + PAGE_SIZE - 1) / PAGE_SIZE), i, taken;
+	int rc = 0;
+
+	if (nr > ARRAY_SIZE(frames)) {
+		return -EINVAL;
+	}
+	spin_lock(&d->arch.mm_lock);
+	/*
+	 * Find each page through the guest's kernel page tables and make it a descriptor page: the
+	 * guest's own mappings of it must be read-only, so its contents stay as checked here.
+	 */
+	for (taken = 0; taken < nr; taken++) {
+		struct page_info *pg;
+		mfn_t l1;
+		unsigned int idx;
+		uint64_t pte;
+
+		rc = pv_find_l1e(d, v->arch.guest_table, base + taken * PAGE_SIZE, &l1, &idx);
+		if (rc) {
+			break;
+		}
+		pte = ((const uint64_t *)arch_mfn_to_virt(l1))[idx];
+		if (!(pte & _PAGE_PRESENT) || ((pte & PTE_ADDR_MASK) >> PAGE_SHIFT) >= sys_heap.nr_frames) {
+			rc = -EINVAL;
+			break;
+		}
+		frames[taken] = _mfn((pte & PTE_ADDR_MASK) >> PAGE_SHIFT);
+		pg = pv_mfn_to_page(frames[taken]);
+		rc = get_page(pg, d);
+		if (rc) {
+			break;
+		}
+		rc = get_page_type(d, pg, PGT_SEG_DESC, false);
+		if (!rc && !frame_ok(frames[taken])) {
+			put_page_type(d, pg, false);
+			rc = -EINVAL;
+		}
+		if (rc) {
+			put_page(pg);
+			break;
+		}
+	}
+	if (rc) {
+		for (i = 0; i < taken; i++) {
+			struct page_info *pg = pv_mfn_to_page(frames[i]);
+
+			put_page_type(d, pg, false);
+			put_page(pg);
+		}
+		spin_unlock(&d->arch.mm_lock);
+		return rc;
+	}
+	release_ldt(v);
+	for (i = 0; i < nr; i++) {
+		v->arch.ldt_frames[i] = frames[i];
+	}
+	v->arch.nr_ldt_frames = nr;
+	v->arch.ldt_base = ents ? base : 0;
+	v->arch.ldt_ents = ents;
+	spin_unlock(&d->arch.mm_lock);
+	if (v == current_vcpu()) {
+		percpu_ldt_load(v);
+	}
+	return 0;
 }
 
 long do_set_gdt(uint64_t frame_list, uint64_t entries, uint64_t a3, uint64_t a4, uint64_t a5)

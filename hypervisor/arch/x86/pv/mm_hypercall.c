@@ -12,6 +12,7 @@
 #include <argon/guest_access.h>
 #include <argon/hypercall.h>
 #include <argon/lib.h>
+#include <asm/pv/descriptor.h>
 #include <asm/pv/mm.h>
 #include <public/xen.h>
 
@@ -243,14 +244,12 @@ static int one_mmuext_op(struct vcpu *v, const struct mmuext_op *op)
 		}
 		return 0;
 	case MMUEXT_SET_LDT:
-		/* Recorded here; the LDT's pages are mapped (and typed) when the guest first uses it. */
 		if (op->arg2.nr_ents > LDT_MAX_ENTRIES || (op->arg1.linear_addr & (PAGE_SIZE - 1)) ||
 		    !guest_range_ok(op->arg1.linear_addr, (uint64_t)op->arg2.nr_ents * 8)) {
 			return -EINVAL;
 		}
-		v->arch.ldt_base = op->arg2.nr_ents ? op->arg1.linear_addr : 0;
-		v->arch.ldt_ents = op->arg2.nr_ents;
-		return 0;
+		/* The LDT's pages are typed and checked now and mapped into the CPU's LDT window. */
+		return pv_set_ldt(v, op->arg1.linear_addr, op->arg2.nr_ents);
 	case MMUEXT_CLEAR_PAGE:
 		rc = get_writable(d, mfn, &dst);
 		if (rc) {

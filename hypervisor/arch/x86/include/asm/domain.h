@@ -38,6 +38,8 @@ struct arch_vcpu {
 	unsigned int nr_gdt_frames, gdt_ents;
 	uint64_t ldt_base;
 	uint32_t ldt_ents;
+	mfn_t ldt_frames[16];		/* the LDT's frames, typed as descriptor pages while installed */
+	unsigned int nr_ldt_frames;
 	uint32_t iopl;			/* virtual IOPL for port-access policy */
 	bool fpu_ts;			/* the guest's virtual CR0.TS (fpu_taskswitch) */
 	struct vcpu_info *vcpu_info;	/* this vCPU's slot in shared_info */

@@ -29,6 +29,11 @@
 /* Slot 259, second half: a 64 KiB GDT window per CPU (guest GDT frames, then Argon's page). */
 #define GDT_VIRT_START _AC(0xffff81c000000000, UL)
 #define GDT_VIRT_SIZE _AC(0x10000, )
+/* Then a 64 KiB LDT window per CPU: the running vCPU's LDT frames. */
+#define LDT_VIRT_START (GDT_VIRT_START + _AC(0x1000000, UL))
+#define LDT_VIRT_SIZE _AC(0x10000, )
+/* Argon's GDT page holds the LDT's system descriptor here (Xen's LDT_ENTRY). */
+#define LDT_SELECTOR _AC(0xe050, )
 /* Slot 260: the hypervisor image; virtual = ARGON_VIRT_START + physical. */
 #define ARGON_VIRT_START _AC(0xffff820000000000, UL)
 /* Slot 261: the machine-to-phys table, writable by the hypervisor (slot 256 is its guest view). */

@@ -15,6 +15,16 @@ bool pv_descriptor_ok(uint64_t d);
 /** Drop the references @v's GDT frames hold (domain teardown). */
 void pv_release_descriptor_tables(struct vcpu *v);
 
+/**
+ * Install the LDT of @ents descriptors at guest virtual @base for @v (MMUEXT_SET_LDT; 0 entries
+ * for none): its pages must be mapped read-only by the guest and hold only allowed descriptors.
+ * Returns 0, -EINVAL (unmapped, writable or bad descriptors) or -EPERM; the old LDT stays on error.
+ */
+int pv_set_ldt(struct vcpu *v, uint64_t base, uint32_t ents);
+
+/** Map @v's LDT frames into this CPU's LDT window and load the LDT register (or a null LDT). */
+void percpu_ldt_load(struct vcpu *v);
+
 /** Map @v's GDT frames (or the zero page) into this CPU's GDT window and reload the GDT. */
 void percpu_gdt_load_guest(struct vcpu *v);
 
