@@ -139,21 +139,11 @@ int pv_set_ldt(struct vcpu *v, uint64_t base, uint32_t ents)
 	return 0;
 }
 
-long do_set_gdt(uint64_t frame_list, uint64_t entries, uint64_t a3, uint64_t a4, uint64_t a5)
+int pv_gdt_get_frames(struct domain *d, const uint64_t *frames, unsigned int nr)
 {
-	struct vcpu *v = current_vcpu();
-	struct domain *d = v->domain;
-	uint64_t frames[FIRST_RESERVED_GDT_PAGE];
-	unsigned int nr, i, taken = 0;
-	long rc = 0;
+	unsigned int i, taken = 0;
+	int rc = 0;
 
-	if (entries > FIRST_RESERVED_GDT_ENTRY) {
-		return -EINVAL;
-	}
-	nr = (unsigned int)((entries + 511) / 512);
-	if (nr && copy_from_guest(frames, frame_list, nr * sizeof(frames[0]))) {
-		return -EFAULT;
-	}
 	spin_lock(&d->arch.mm_lock);
 	for (i = 0; i < nr; i++) {
 		struct page_info *pg;
@@ -181,24 +171,63 @@ long do_set_gdt(uint64_t frame_list, uint64_t entries, uint64_t a3, uint64_t a4,
 		}
 		taken++;
 	}
+	spin_unlock(&d->arch.mm_lock);
 	if (rc) {
-		while (taken--) {
-			struct page_info *pg = pv_mfn_to_page(_mfn(frames[taken]));
-
-			put_page_type(d, pg, false);
-			put_page(pg);
-		}
-		spin_unlock(&d->arch.mm_lock);
-		return rc;
+		pv_gdt_put_frames(d, frames, taken);
 	}
+	return rc;
+}
+
+void pv_gdt_put_frames(struct domain *d, const uint64_t *frames, unsigned int nr)
+{
+	unsigned int i;
+
+	spin_lock(&d->arch.mm_lock);
+	for (i = 0; i < nr; i++) {
+		struct page_info *pg = pv_mfn_to_page(_mfn(frames[i]));
+
+		put_page_type(d, pg, false);
+		put_page(pg);
+	}
+	spin_unlock(&d->arch.mm_lock);
+}
+
+void pv_gdt_install(struct vcpu *v, const uint64_t *frames, unsigned int nr, unsigned int ents)
+{
+	unsigned int i;
+
+	spin_lock(&v->domain->arch.mm_lock);
 	release_gdt(v);
 	for (i = 0; i < nr; i++) {
 		v->arch.gdt_frames[i] = _mfn(frames[i]);
 	}
 	v->arch.nr_gdt_frames = nr;
-	v->arch.gdt_ents = (unsigned int)entries;
-	spin_unlock(&d->arch.mm_lock);
-	percpu_gdt_load_guest(v);
+	v->arch.gdt_ents = ents;
+	spin_unlock(&v->domain->arch.mm_lock);
+	if (v == current_vcpu()) {
+		percpu_gdt_load_guest(v);
+	}
+}
+
+long do_set_gdt(uint64_t frame_list, uint64_t entries, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct vcpu *v = current_vcpu();
+	uint64_t frames[FIRST_RESERVED_GDT_PAGE];
+	unsigned int nr;
+	long rc;
+
+	if (entries > FIRST_RESERVED_GDT_ENTRY) {
+		return -EINVAL;
+	}
+	nr = (unsigned int)((entries + 511) / 512);
+	if (nr && copy_from_guest(frames, frame_list, nr * sizeof(frames[0]))) {
+		return -EFAULT;
+	}
+	rc = pv_gdt_get_frames(v->domain, frames, nr);
+	if (rc) {
+		return rc;
+	}
+	pv_gdt_install(v, frames, nr, (unsigned int)entries);
 	return 0;
 }
 

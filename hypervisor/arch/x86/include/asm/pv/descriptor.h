@@ -12,6 +12,24 @@ struct vcpu;
  */
 bool pv_descriptor_ok(uint64_t d);
 
+struct domain;
+
+/**
+ * Take a general and a descriptor-page type reference on each of the @nr frames @frames of @d
+ * and check every descriptor in them (set_gdt's rule). Returns 0 with all references held, or
+ * -EINVAL/-EPERM with none.
+ */
+int pv_gdt_get_frames(struct domain *d, const uint64_t *frames, unsigned int nr);
+
+/** Drop the references pv_gdt_get_frames() took. */
+void pv_gdt_put_frames(struct domain *d, const uint64_t *frames, unsigned int nr);
+
+/**
+ * Make the @nr frames @frames (references held, as pv_gdt_get_frames() takes them; they pass to
+ * @v) @v's GDT of @ents entries, dropping its old frames; reloads this CPU's window if @v runs.
+ */
+void pv_gdt_install(struct vcpu *v, const uint64_t *frames, unsigned int nr, unsigned int ents);
+
 /** Drop the references @v's GDT frames hold (domain teardown). */
 void pv_release_descriptor_tables(struct vcpu *v);
 
