@@ -179,6 +179,8 @@ int domain_create(domid_t id, bool privileged, uint64_t max_pages, unsigned int 
 		vcpu_timers_init(v);
 		/* vCPU 0 comes up with the domain; the others wait for VCPUOP_up. */
 		v->runstate = i ? RUNSTATE_offline : RUNSTATE_runnable;
+		/* vCPU 0's context is the builder's; the others get theirs from VCPUOP_initialise. */
+		v->is_initialised = i == 0;
 		v->runstate_entry = NOW();
 		d->vcpus[i] = v;
 		sched_init_vcpu(v);

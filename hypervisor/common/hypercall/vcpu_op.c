@@ -1,6 +1,6 @@
 /*
- * vcpu_op: per-vCPU operations. Timers, vcpu_info placement and runstate reporting are here;
- * bringing secondary vCPUs up and down comes with the scheduler.
+ * vcpu_op: per-vCPU operations: bringing secondary vCPUs up (initialise, up) and down, timers,
+ * vcpu_info placement and runstate reporting (docs/abi/vcpu_op.md).
  */
 #include <argon/arch.h>
 #include <argon/domain.h>
@@ -9,9 +9,11 @@
 #include <argon/hypercall.h>
 #include <argon/lib.h>
 #include <argon/mm.h>
+#include <argon/schedule.h>
 #include <argon/time.h>
 #include <argon/vtime.h>
 #include <asm/pv/mm.h>
+#include <public/sched.h>
 #include <public/vcpu.h>
 #include <public/xen.h>
 
@@ -25,8 +27,11 @@ static void runstate_fill(const struct vcpu *v, struct vcpu_runstate_info *r, s_
 	r->time[v->runstate] += (uint64_t)(now - v->runstate_entry);
 }
 
-/* Publish the runstate at the registered address, bracketed by XEN_RUNSTATE_UPDATE. */
-static void runstate_publish(struct vcpu *v)
+/*
+ * Publish the runstate at the registered address, bracketed by XEN_RUNSTATE_UPDATE. The address
+ * is in the guest's kernel address space, reachable only while @v's page tables are loaded.
+ */
+void vcpu_runstate_publish(struct vcpu *v)
 {
 	struct vcpu_runstate_info r;
 	uint64_t flagged;
@@ -53,7 +58,7 @@ void vcpu_runstate_change(struct vcpu *v, int state)
 	v->runstate_time[v->runstate] += (uint64_t)(now - v->runstate_entry);
 	v->runstate = state;
 	v->runstate_entry = now;
-	runstate_publish(v);
+	vcpu_runstate_publish(v);
 }
 
 /* Move @v's vcpu_info into a frame of the guest's own (Linux does this for every vCPU). */
@@ -115,6 +120,50 @@ void vcpu_release_vcpu_info(struct vcpu *v)
 	v->vcpu_info_mfn = _mfn(0);
 }
 
+/* VCPUOP_initialise: give never-initialised @v its first context. */
+static long initialise(struct vcpu *v, uint64_t vcpuid, uint64_t arg)
+{
+	bool online = false;
+	long rc;
+
+	/* As Xen: once per vCPU; a vCPU that was taken down keeps its context for VCPUOP_up. */
+	if (v->is_initialised) {
+		return -EEXIST;
+	}
+	rc = arch_initialise_vcpu(v, arg, &online);
+	if (rc == -ERESTART) {
+		return hypercall_create_continuation(__HYPERVISOR_vcpu_op, VCPUOP_initialise,
+						     vcpuid, arg, 0, 0);
+	}
+	if (rc) {
+		return rc;
+	}
+	v->is_initialised = true;
+	vcpu_update_time(v);
+	if (online) {
+		vcpu_online(v);
+	}
+	return 0;
+}
+
+/* VCPUOP_down: take @v offline; the last vCPU of the domain going down powers it off (Xen's). */
+static long down(struct vcpu *v)
+{
+	struct domain *d = v->domain;
+	unsigned int i;
+
+	for (i = 0; i < d->max_vcpus; i++) {
+		struct vcpu *o = d->vcpus[i];
+
+		if (o && o != v && o->sched.state != SCHED_OFFLINE) {
+			vcpu_sleep_offline(v);
+			return 0;
+		}
+	}
+	domain_shutdown(d, SHUTDOWN_poweroff);
+	return 0;
+}
+
 long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg, uint64_t a4, uint64_t a5)
 {
 	struct domain *d = current_vcpu()->domain;
@@ -125,8 +174,19 @@ long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg, uint64_t a4, uint64
 	}
 	v = d->vcpus[vcpuid];
 	switch (cmd) {
+	case VCPUOP_initialise:
+		return initialise(v, vcpuid, arg);
+	case VCPUOP_up:
+		if (!v->is_initialised) {
+			return -EINVAL;
+		}
+		/* Up already (running, runnable or blocked): nothing to do. */
+		vcpu_online(v);
+		return 0;
+	case VCPUOP_down:
+		return down(v);
 	case VCPUOP_is_up:
-		return v->runstate != RUNSTATE_offline;
+		return v->sched.state != SCHED_OFFLINE;
 	case VCPUOP_get_runstate_info: {
 		struct vcpu_runstate_info r;
 
@@ -140,7 +200,7 @@ long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg, uint64_t a4, uint64
 			return -EFAULT;
 		}
 		v->runstate_guest_va = r.addr.p;
-		runstate_publish(v);
+		vcpu_runstate_publish(v);
 		return 0;
 	}
 	case VCPUOP_register_vcpu_info:
@@ -156,7 +216,7 @@ long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg, uint64_t a4, uint64
 	case VCPUOP_stop_periodic_timer:
 		return vcpu_op_timer((unsigned int)cmd, v, arg);
 	default:
-		/* initialise/up/down (secondary vCPUs), send_nmi, get_physid: not yet. */
+		/* send_nmi, get_physid, register_vcpu_time_memory_area: not implemented. */
 		return -ENOSYS;
 	}
 }

@@ -101,12 +101,13 @@ static void runstate_for(struct vcpu *v, enum sched_state s)
 	}
 }
 
-void vcpu_wake(struct vcpu *v)
+/* Make @v runnable if it is in state @from. */
+static void wake_from(struct vcpu *v, enum sched_state from)
 {
 	unsigned long flags = arch_irq_save();
 	struct sched_cpu *c = sched_this_cpu();
 
-	if (v->sched.vcpu && (v->sched.state == SCHED_BLOCKED || v->sched.state == SCHED_OFFLINE)) {
+	if (v->sched.vcpu && v->sched.state == from) {
 		sched_wake(c, &v->sched, NOW());
 		runstate_for(v, SCHED_RUNNABLE);
 		/* Nobody running, or a boosted wake-up beats the running vCPU: decide now. */
@@ -115,6 +116,18 @@ void vcpu_wake(struct vcpu *v)
 		}
 	}
 	arch_irq_restore(flags);
+}
+
+void vcpu_wake(struct vcpu *v)
+{
+	wake_from(v, SCHED_BLOCKED);
+}
+
+void vcpu_online(struct vcpu *v)
+{
+	if (v->domain->state == DOMAIN_RUNNING) {
+		wake_from(v, SCHED_OFFLINE);
+	}
 }
 
 void vcpu_block(struct vcpu *v)
@@ -132,6 +145,14 @@ void vcpu_sleep_offline(struct vcpu *v)
 	unsigned long flags = arch_irq_save();
 
 	if (v->sched.vcpu && v->sched.state != SCHED_OFFLINE) {
+		/* A poll it was blocked in ends with it; coming back up returns from the poll. */
+		if (v->poll_blocked) {
+			struct timer_queue *q = arch_this_timer_queue();
+
+			v->poll_blocked = false;
+			timer_stop(q, &v->poll_timer);
+			arch_timer_program(timer_queue_next(q));
+		}
 		sched_sleep(sched_this_cpu(), &v->sched, SCHED_OFFLINE, NOW());
 		runstate_for(v, SCHED_OFFLINE);
 		sched_raise();

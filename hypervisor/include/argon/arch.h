@@ -40,6 +40,14 @@ void vcpu_kick(struct vcpu *v);
 /** memory_op sub-ops that change a domain's frames (architecture specific); -ENOSYS if unknown. */
 long arch_memory_op(uint64_t cmd, uint64_t arg);
 
+/**
+ * VCPUOP_initialise's architecture part for never-initialised, offline vCPU @v: copy the guest
+ * context at guest address @arg in once, check it and install it. Returns 0 (with *@online set
+ * if the context asks for the vCPU to come up at once), -EFAULT, -EINVAL, -EPERM, -ENOMEM, or
+ * -ERESTART (nothing changed; issue the call again). On any error @v is unchanged.
+ */
+long arch_initialise_vcpu(struct vcpu *v, uint64_t arg, bool *online);
+
 /** The index of the CPU this runs on (0 for the boot CPU). */
 unsigned int arch_cpu_id(void);
 

@@ -38,6 +38,8 @@ struct vcpu {
 	struct sched_vcpu sched;	/* the credit scheduler's view of this vCPU */
 	struct timer poll_timer;	/* SCHEDOP_poll timeout */
 	bool poll_blocked;		/* blocked in SCHEDOP_poll: any newly pending port wakes it */
+	bool is_initialised;		/* has a guest context: vCPU 0 from the builder, others
+					   from VCPUOP_initialise (then up and down as asked) */
 	struct arch_vcpu arch;
 };
 
@@ -103,6 +105,9 @@ void domain_shutdown(struct domain *d, unsigned int reason);
 
 /** Move @v to runstate @state (RUNSTATE_*) now, accounting the time spent in the old one. */
 void vcpu_runstate_change(struct vcpu *v, int state);
+
+/** Write @v's runstate to its registered area, if any and if @v runs on this CPU. */
+void vcpu_runstate_publish(struct vcpu *v);
 
 /** The next domain after @d in ID order (the first for NULL), or NULL: for walking all domains. */
 struct domain *domain_next(struct domain *d);

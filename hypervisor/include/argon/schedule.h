@@ -18,8 +18,14 @@ void sched_set_domain_params(struct domain *d, unsigned int weight, unsigned int
 /** Take @v out of the scheduler (teardown). */
 void sched_destroy_vcpu(struct vcpu *v);
 
-/** Make @v runnable (it was blocked or offline); asks for a new decision if it should run now. */
+/**
+ * Make @v runnable if it is blocked (an event, a timer, the end of a poll); asks for a new
+ * decision if it should run now. An offline vCPU stays offline.
+ */
 void vcpu_wake(struct vcpu *v);
+
+/** Bring offline @v up (domain start, VCPUOP_up): runnable, if its domain is running. */
+void vcpu_online(struct vcpu *v);
 
 /** Block the running vCPU @v until an event or timer wakes it (after its next decision). */
 void vcpu_block(struct vcpu *v);
@@ -30,7 +36,10 @@ void sched_poll_block(struct vcpu *v, s_time_t timeout);
 /** Wake @d's vCPUs blocked in SCHEDOP_poll (a port of @d became pending). */
 void sched_wake_pollers(struct domain *d);
 
-/** Take @v offline (VCPUOP_down, domain shutdown). */
+/**
+ * Take @v offline (VCPUOP_down, domain shutdown), ending a poll it is blocked in. If @v is the
+ * running vCPU, the CPU switches away on the way back to the guest.
+ */
 void vcpu_sleep_offline(struct vcpu *v);
 
 /** Ask for a scheduling decision on the way back to the guest (yield, wake-ups, slice end). */

@@ -16,6 +16,7 @@
 #include <asm/page.h>
 #include <asm/pv.h>
 #include <asm/pv/descriptor.h>
+#include <asm/pv/vcpu.h>
 #include <public/sched.h>
 
 /* FXSAVE image of a freshly initialised FPU (FNINIT, default MXCSR), given to new vCPUs. */
@@ -39,6 +40,27 @@ static void fpu_prepare_image(void)
 	__asm__ __volatile__("fninit; ldmxcsr %0" : : "m"(mxcsr));
 	fxsave(fpu_init_image);
 	fpu_image_ready = true;
+}
+
+uint32_t pv_mxcsr_mask(void)
+{
+	uint32_t mask;
+
+	/* Made before any guest ran (pv_sched_start): making it now would clobber a live FPU. */
+	if (!fpu_image_ready) {
+		panic("FPU image used before pv_sched_start");
+	}
+	/* FXSAVE's MXCSR_MASK at byte 28; 0 means the default mask (SDM vol. 1, 11.6.6). */
+	memcpy(&mask, fpu_init_image + 28, sizeof(mask));
+	return mask ? mask : 0xffbf;
+}
+
+void pv_vcpu_set_fpu(struct vcpu *v, const uint8_t *image)
+{
+	if (!fpu_image_ready) {
+		panic("FPU image used before pv_sched_start");
+	}
+	memcpy(v->arch.fpu, image ? image : fpu_init_image, sizeof(v->arch.fpu));
 }
 
 /* The status to report when the last domain is gone: success for power-off, 16 + reason else. */
@@ -126,6 +148,12 @@ void pv_schedule(struct cpu_regs *regs)
 	}
 	if (next != prev || idled) {
 		load_vcpu(next, regs);
+		/*
+		 * Now on its page tables: its pvclock is refreshed and its runstate area shows it
+		 * running (Xen does both on every switch to a vCPU).
+		 */
+		vcpu_update_time(next);
+		vcpu_runstate_publish(next);
 	} else {
 		/* The same vCPU goes on: its registers are still in the frame; only the FPU was saved. */
 		fxrstor(next->arch.fpu);
@@ -155,7 +183,7 @@ void pv_sched_start(void)
 			memcpy(d->vcpus[i]->arch.fpu, fpu_init_image, sizeof(fpu_init_image));
 		}
 		/* vCPU 0 starts; the others wait for VCPUOP_initialise and VCPUOP_up. */
-		vcpu_wake(d->vcpus[0]);
+		vcpu_online(d->vcpus[0]);
 	}
 	memset(regs, 0, sizeof(*regs));
 	local_irq_disable();
