@@ -173,6 +173,16 @@ void percpu_gdt_window(unsigned int cpu, mfn_t zero_page)
 		      PAGE_HYPERVISOR_RW, 1)) {
 		panic("cannot map the GDT window of CPU %u", cpu);
 	}
+	/*
+	 * The LDT window's page table is made now, not at the first LDT load: that would take a
+	 * frame from the heap while the first domain with an LDT runs, and keep it.
+	 */
+	for (i = 0; i < LDT_VIRT_SIZE / PAGE_SIZE; i++) {
+		if (map_pages(idle_l4, LDT_VIRT_START + (uint64_t)cpu * LDT_VIRT_SIZE + i * PAGE_SIZE,
+			      mfn_to_paddr(zero_page), PAGE_SIZE, PAGE_HYPERVISOR_RO, 1)) {
+			panic("cannot map the LDT window of CPU %u", cpu);
+		}
+	}
 	gdt_zero_mfn = zero_page;
 	pc->gdt_base = base;
 	gdtr.base = base;
