@@ -317,7 +317,7 @@ static bool run(enum v1_cmd cmd, uint64_t arg)
 	return wait_for(&v1.done, post(cmd, arg));
 }
 
-static uint8_t *v1_gdt;
+static uint8_t *v1_gdt, *v1_ldt, *rw_page;
 static struct vcpu_guest_context ctx;
 
 extern char trap_entry_0[], trap_entry_1[], trap_entry_2[], trap_entry_3[], trap_entry_4[],
@@ -365,6 +365,9 @@ static void base_context(struct vcpu_guest_context *c)
 	c->trap_ctxt[3].address = (uint64_t)(uintptr_t)v1_int3_entry;
 	c->gdt_frames[0] = virt_to_mfn(v1_gdt);
 	c->gdt_ents = 16;
+	/* A one-entry LDT of its own, as MMUEXT_SET_LDT would install it. */
+	c->ldt_base = (uint64_t)(uintptr_t)v1_ldt;
+	c->ldt_ents = 1;
 	c->kernel_ss = 0x18;
 	c->kernel_sp = (uint64_t)(uintptr_t)(v1_stack + sizeof(v1_stack));
 	c->fs_base = (uint64_t)(uintptr_t)&fsmark[1];
@@ -403,6 +406,11 @@ GUEST_TEST(a00_setup)
 	((uint64_t *)v1_gdt)[4] = GDT_DATA_DPL3_RO;
 	/* A descriptor page may have no writable mapping (set_gdt's rule). */
 	EXPECT_EQ(set_page_rw(v1_gdt, false), 0);
+	v1_ldt = page_alloc();
+	rw_page = page_alloc();
+	EXPECT(v1_ldt && rw_page);
+	((uint64_t *)v1_ldt)[0] = GDT_DATA_DPL3;
+	EXPECT_EQ(set_page_rw(v1_ldt, false), 0);
 	/* Linux masks the new vCPU's events before bringing it up. */
 	shared_info->vcpu_info[1].evtchn_upcall_mask = 1;
 	ready = true;
@@ -524,7 +532,16 @@ static void gdt_no_frame(struct vcpu_guest_context *c)
 }
 static void gdt_writable(struct vcpu_guest_context *c)
 {
-	c->gdt_frames[0] = virt_to_mfn(&ctx);
+	c->gdt_frames[0] = virt_to_mfn(rw_page);
+}
+/* Fails last, after the GDT and the page table were taken: both must be given back. */
+static void ldt_writable(struct vcpu_guest_context *c)
+{
+	c->ldt_base = (uint64_t)(uintptr_t)rw_page;
+}
+static void ldt_unmapped(struct vcpu_guest_context *c)
+{
+	c->ldt_base = 0x1000;
 }
 static void ldt_unaligned(struct vcpu_guest_context *c)
 {
@@ -555,11 +572,11 @@ static void cr3_no_frame(struct vcpu_guest_context *c)
 }
 static void cr3_not_l4(struct vcpu_guest_context *c)
 {
-	c->ctrlreg[3] = virt_to_mfn(&ctx) << 12;
+	c->ctrlreg[3] = virt_to_mfn(rw_page) << 12;
 }
 static void cr1_not_l4(struct vcpu_guest_context *c)
 {
-	c->ctrlreg[1] = virt_to_mfn(&ctx) << 12;
+	c->ctrlreg[1] = virt_to_mfn(rw_page) << 12;
 }
 static void user_mode_no_l4(struct vcpu_guest_context *c)
 {
@@ -603,6 +620,8 @@ static const struct bad_case bad_cases[] = {
     {"gdt_ents beyond the guest part", gdt_too_big},
     {"GDT frame beyond memory", gdt_no_frame},
     {"GDT frame mapped writable", gdt_writable},
+    {"LDT page mapped writable", ldt_writable},
+    {"LDT page not mapped", ldt_unmapped},
     {"LDT base not page aligned", ldt_unaligned},
     {"more than 8192 LDT entries", ldt_too_big},
     {"LDT in the hypervisor window", ldt_in_xen},
@@ -637,6 +656,8 @@ GUEST_TEST(a04_initialise_bad_fields)
 	EXPECT_EQ(vcpu_op(VCPUOP_up, 1, NULL), -EINVAL);
 	EXPECT_EQ(set_page_rw(v1_gdt, true), 0);
 	EXPECT_EQ(set_page_rw(v1_gdt, false), 0);
+	EXPECT_EQ(set_page_rw(v1_ldt, true), 0);
+	EXPECT_EQ(set_page_rw(v1_ldt, false), 0);
 	test_note("%u bad contexts refused", (unsigned int)ARRAY_SIZE(bad_cases));
 }
 
@@ -657,6 +678,7 @@ GUEST_TEST(b00_initialise)
 	EXPECT_EQ(vcpu_op(VCPUOP_is_up, 1, NULL), 0);
 	/* Its GDT page is a descriptor page now: no writable mapping allowed. */
 	EXPECT(set_page_rw(v1_gdt, true) != 0);
+	EXPECT(set_page_rw(v1_ldt, true) != 0);
 	EXPECT_EQ(v1.counter, 0);
 	ready = true;
 }
