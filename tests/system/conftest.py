@@ -65,9 +65,9 @@ def hypervisor_elf():
 
 @pytest.fixture
 def boot(hypervisor_elf, tmp_path, request):
-    """boot(cmdline, modules=(), smp=1, mem=512, timeout=60) -> Boot"""
+    """boot(cmdline, modules=(), smp=1, mem=512, timeout=60, extra=(), cpu=None) -> Boot"""
 
-    def run(cmdline="test-exit", modules=(), smp=1, mem=512, timeout=60, extra=()):
+    def run(cmdline="test-exit", modules=(), smp=1, mem=512, timeout=60, extra=(), cpu=None):
         iso = str(tmp_path / "argon.iso")
         mk = ["scripts/mkiso", "--out", iso, "--hv-cmdline", cmdline]
         for m in modules:
@@ -78,8 +78,11 @@ def boot(hypervisor_elf, tmp_path, request):
         cmd = ["scripts/run-qemu", iso, "--timeout", str(timeout), "--log", log_path,
                "--smp", str(smp), "--mem", str(mem), *extra]
         start = time.monotonic()
+        env = dict(os.environ)
+        if cpu:
+            env["ARGON_QEMU_CPU"] = cpu
         proc = subprocess.Popen(cmd, cwd=TOP, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT)
+                                stderr=subprocess.STDOUT, env=env)
         result = Boot(rc=-1, log_path=log_path)
         for raw in proc.stdout:
             now = time.monotonic() - start

@@ -33,12 +33,40 @@ def test_cap_limits_a_domain(boot):
     assert b.rc == EXIT_SUCCESS, b.text
     r = spin_results(b)
     running, runnable = r["capped"]
-    # Alone on the CPU yet capped at 25%: it runs about a quarter of the 3 s.
-    assert 0.6 <= running <= 0.95, r
-    assert runnable >= 1.8, r
+    # Alone on the CPU yet capped at 25%: it runs about a quarter of the 3 s (0.75 s; a loaded
+    # host stretches slices, never shortens them), where uncapped it would run all 3 s.
+    assert 0.6 <= running <= 1.2, r
+    assert runnable >= 1.6, r
 
 
 def test_bad_domain_spec_is_refused(boot):
     b = boot("test-exit", modules=[f"{SPIN} argon:dom=1,weight=0 x"])
     assert b.rc == 2
     b.must_find(r"weight= must be 1 to 65535")
+
+
+FPU = os.path.join(BUILD, "guests", "fpu.elf")
+
+
+def fpu_pair(boot, cpu=None):
+    b = boot("test-exit", modules=[f"{FPU} argon:dom=1,mem=16M,priv A",
+                                   f"{FPU} argon:dom=2,mem=16M,priv B"], timeout=90, cpu=cpu)
+    assert b.rc == EXIT_SUCCESS, b.text
+    results = b.findall(r"^\(d(\d)\) TEST registers_survive_switches: (PASS|FAIL)(.*)$")
+    assert sorted(m.group(1) for m in results) == ["1", "2"], b.text
+    assert all(m.group(2) == "PASS" for m in results), [m.group(0) for m in results]
+    return b, results
+
+
+def test_fpu_state_survives_switches_xsave(boot):
+    """Two domains keep different ymm0-15 contents while they time-share the CPU (XSAVE)."""
+    b, results = fpu_pair(boot)
+    b.must_find(r"^FPU: XSAVE, guest state of \d+ bytes \(x87, SSE, AVX\)$")
+    assert all("ymm0-15" in m.group(3) for m in results)
+
+
+def test_fpu_state_survives_switches_fxsave(boot):
+    """The same on a CPU without XSAVE: xmm0-15 through FXSAVE."""
+    b, results = fpu_pair(boot, cpu="qemu64,+svm,+npt,+pdpe1gb")
+    b.must_find(r"^FPU: FXSAVE, guest state of 512 bytes \(x87, SSE\)$")
+    assert all("xmm0-15" in m.group(3) for m in results)

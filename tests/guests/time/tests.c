@@ -111,16 +111,13 @@ static uint8_t cmos_seconds(void)
  * between consecutive RTC second edges must be 1 s (within 1 ms). The median of several
  * intervals ignores one stretched by the host descheduling the vCPU at an edge.
  */
-GUEST_TEST(c_pvclock_rate_against_rtc)
+/* The median of five consecutive RTC-second intervals, in pvclock ns. */
+static uint64_t measure_rtc_second(const struct vcpu_time_info *t)
 {
-	const struct vcpu_time_info *t = &vi()->time;
-	struct physdev_set_iopl iopl = { .iopl = 1 };
 	uint64_t edge[6], d[5], tmp;
-	uint8_t s;
+	uint8_t s = cmos_seconds();
 	unsigned int i, j;
 
-	EXPECT(hypercall2(__HYPERVISOR_physdev_op, PHYSDEVOP_set_iopl, (uint64_t)(uintptr_t)&iopl) == 0);
-	s = cmos_seconds();
 	for (i = 0; i < 6; i++) {
 		while (cmos_seconds() == s) {
 		}
@@ -140,8 +137,31 @@ GUEST_TEST(c_pvclock_rate_against_rtc)
 	printk("TIME rtc second intervals (sorted, ns): %llu %llu %llu %llu %llu\n",
 	       (unsigned long long)d[0], (unsigned long long)d[1], (unsigned long long)d[2],
 	       (unsigned long long)d[3], (unsigned long long)d[4]);
-	EXPECT(d[2] > 999000000ULL && d[2] < 1001000000ULL);
-	test_note("median %llu ns per RTC second", (unsigned long long)d[2]);
+	return d[2];
+}
+
+/*
+ * The guest's clock against the host's: QEMU's RTC follows the host clock, so the pvclock time
+ * between RTC second edges must be 1 s (within 1 ms). A host that deschedules the emulated CPU
+ * at an edge delays its detection; the median ignores one such edge, and a measurement disturbed
+ * more than that is repeated (up to three times) rather than trusted.
+ */
+GUEST_TEST(c_pvclock_rate_against_rtc)
+{
+	const struct vcpu_time_info *t = &vi()->time;
+	struct physdev_set_iopl iopl = { .iopl = 1 };
+	uint64_t median = 0;
+	unsigned int attempt;
+
+	EXPECT(hypercall2(__HYPERVISOR_physdev_op, PHYSDEVOP_set_iopl, (uint64_t)(uintptr_t)&iopl) == 0);
+	for (attempt = 1; attempt <= 3; attempt++) {
+		median = measure_rtc_second(t);
+		if (median > 999000000ULL && median < 1001000000ULL) {
+			break;
+		}
+	}
+	EXPECT(median > 999000000ULL && median < 1001000000ULL);
+	test_note("median %llu ns per RTC second (attempt %u)", (unsigned long long)median, attempt);
 }
 
 GUEST_TEST(d_runstate_area)
@@ -155,7 +175,7 @@ GUEST_TEST(d_runstate_area)
 	EXPECT(!(runstate.state_entry_time & XEN_RUNSTATE_UPDATE));
 	EXPECT(vcpu_op(VCPUOP_get_runstate_info, 0, &info) == 0);
 	EXPECT(info.state == RUNSTATE_running);
-	/* This vCPU has been running for at least the 5 s of the previous test. */
+	/* This vCPU has been running for at least the 5 s (or more) of the previous test. */
 	EXPECT(info.time[RUNSTATE_running] >= 5000000000ULL);
 	EXPECT(info.time[RUNSTATE_running] >= runstate.time[RUNSTATE_running]);
 	test_note("running %llu ns", (unsigned long long)info.time[RUNSTATE_running]);

@@ -12,6 +12,7 @@
 #include <argon/time.h>
 #include <asm/apic.h>
 #include <asm/cpu.h>
+#include <asm/fpu.h>
 #include <asm/hvm/hvm.h>
 #include <asm/io.h>
 #include <asm/mm.h>
@@ -207,12 +208,12 @@ static paddr_t acpi_hpet_base(void)
 
 static void enable_protections(void)
 {
-	uint64_t cr4 = read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
+	uint64_t cr4;
 
-	/*
-	 * FXSAVE/SSE for guests (Argon itself never touches FPU/SIMD registers); SMEP now; SMAP waits
-	 * for guest-copy helpers that bracket user accesses with stac/clac.
-	 */
+	fpu_init_cpu();
+	cr4 = read_cr4();
+
+	/* SMEP now; SMAP waits for guest-copy helpers that bracket user accesses with stac/clac. */
 	if (boot_cpu.smep) {
 		cr4 |= X86_CR4_SMEP;
 	}

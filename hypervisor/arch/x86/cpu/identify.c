@@ -17,6 +17,7 @@ void cpu_identify(void)
 	boot_cpu.x2apic = r.c & CPUID1_ECX_X2APIC;
 	boot_cpu.tsc_deadline = r.c & CPUID1_ECX_TSC_DEADLINE;
 	boot_cpu.hypervisor = r.c & CPUID1_ECX_HYPERVISOR;
+	boot_cpu.xsave = r.c & CPUID1_ECX_XSAVE;
 	if (boot_cpu.max_leaf >= 7) {
 		r = cpuid_count(7, 0);
 		boot_cpu.smep = r.b & CPUID7_EBX_SMEP;

@@ -13,54 +13,24 @@
 #include <argon/shutdown.h>
 #include <argon/vtime.h>
 #include <asm/cpu.h>
+#include <asm/fpu.h>
 #include <asm/page.h>
 #include <asm/pv.h>
 #include <asm/pv/descriptor.h>
 #include <asm/pv/vcpu.h>
 #include <public/sched.h>
 
-/* FXSAVE image of a freshly initialised FPU (FNINIT, default MXCSR), given to new vCPUs. */
-static uint8_t fpu_init_image[512] __aligned(16);
-static bool fpu_image_ready;
-
-static void fxsave(uint8_t *area)
-{
-	__asm__ __volatile__("fxsave64 %0" : "=m"(*(uint8_t(*)[512])area));
-}
-
-static void fxrstor(const uint8_t *area)
-{
-	__asm__ __volatile__("fxrstor64 %0" : : "m"(*(const uint8_t(*)[512])area));
-}
-
-static void fpu_prepare_image(void)
-{
-	uint32_t mxcsr = 0x1f80;	/* all SIMD exceptions masked, round to nearest */
-
-	__asm__ __volatile__("fninit; ldmxcsr %0" : : "m"(mxcsr));
-	fxsave(fpu_init_image);
-	fpu_image_ready = true;
-}
-
 uint32_t pv_mxcsr_mask(void)
 {
-	uint32_t mask;
-
-	/* Made before any guest ran (pv_sched_start): making it now would clobber a live FPU. */
-	if (!fpu_image_ready) {
-		panic("FPU image used before pv_sched_start");
-	}
-	/* FXSAVE's MXCSR_MASK at byte 28; 0 means the default mask (SDM vol. 1, 11.6.6). */
-	memcpy(&mask, fpu_init_image + 28, sizeof(mask));
-	return mask ? mask : 0xffbf;
+	return fpu_mxcsr_mask();
 }
 
 void pv_vcpu_set_fpu(struct vcpu *v, const uint8_t *image)
 {
-	if (!fpu_image_ready) {
-		panic("FPU image used before pv_sched_start");
+	fpu_init_area(v->arch.fpu);
+	if (image) {
+		fpu_load_legacy_image(v->arch.fpu, image);
 	}
-	memcpy(v->arch.fpu, image ? image : fpu_init_image, sizeof(v->arch.fpu));
 }
 
 /* The status to report when the last domain is gone: success for power-off, 16 + reason else. */
@@ -78,7 +48,7 @@ static void load_vcpu(struct vcpu *v, struct cpu_regs *regs)
 	percpu_ldt_load(v);
 	/* The guest's FPU comes back with TS clear; then its own virtual TS decides. */
 	write_cr0(read_cr0() & ~X86_CR0_TS);
-	fxrstor(v->arch.fpu);
+	fpu_restore(v->arch.fpu);
 	if (v->arch.fpu_ts) {
 		write_cr0(read_cr0() | X86_CR0_TS);
 	}
@@ -88,7 +58,7 @@ static void save_vcpu(struct vcpu *v, const struct cpu_regs *regs)
 {
 	v->arch.saved_regs = *regs;
 	write_cr0(read_cr0() & ~X86_CR0_TS);
-	fxsave(v->arch.fpu);
+	fpu_save(v->arch.fpu);
 }
 
 /* Destroy every domain that has shut down and is not on this CPU; true if any domain is left. */
@@ -156,7 +126,7 @@ void pv_schedule(struct cpu_regs *regs)
 		vcpu_runstate_publish(next);
 	} else {
 		/* The same vCPU goes on: its registers are still in the frame; only the FPU was saved. */
-		fxrstor(next->arch.fpu);
+		fpu_restore(next->arch.fpu);
 		if (next->arch.fpu_ts) {
 			write_cr0(read_cr0() | X86_CR0_TS);
 		}
@@ -170,9 +140,6 @@ void pv_sched_start(void)
 	struct domain *d;
 	struct cpu_regs *regs = guest_cpu_regs();
 
-	if (!fpu_image_ready) {
-		fpu_prepare_image();
-	}
 	for (d = domain_next(NULL); d; d = domain_next(d)) {
 		unsigned int i;
 
@@ -180,7 +147,7 @@ void pv_sched_start(void)
 		vcpu_update_time(d->vcpus[0]);
 		domain_update_wallclock(d);
 		for (i = 0; i < d->max_vcpus; i++) {
-			memcpy(d->vcpus[i]->arch.fpu, fpu_init_image, sizeof(fpu_init_image));
+			fpu_init_area(d->vcpus[i]->arch.fpu);
 		}
 		/* vCPU 0 starts; the others wait for VCPUOP_initialise and VCPUOP_up. */
 		vcpu_online(d->vcpus[0]);

@@ -7,6 +7,7 @@
 #include <argon/guest_access.h>
 #include <argon/lib.h>
 #include <asm/cpu.h>
+#include <asm/fpu.h>
 #include <asm/pv.h>
 
 /* Xen's hypervisor CPUID leaves: signature "XenVMMXenVMM", interface version 4.17. */
@@ -123,6 +124,23 @@ static int write_msr(struct vcpu *v, uint32_t msr, uint64_t val)
 	}
 }
 
+/*
+ * XSETBV: the hardware keeps the XCR0 Argon switches guest state for; a guest may write that
+ * value or a valid subset of it (x87 always, SSE with AVX), which changes nothing here — the
+ * components beyond what it asked for simply stay in their initial state for it.
+ */
+static bool emulate_xsetbv(struct cpu_regs *regs)
+{
+	uint64_t val = ((uint64_t)(uint32_t)regs->rdx << 32) | (uint32_t)regs->rax;
+
+	if (!fpu_xcr0 || (uint32_t)regs->rcx != 0 || !(val & 1) || (val & ~fpu_xcr0) ||
+	    ((val & 4) && !(val & 2))) {
+		return false;
+	}
+	regs->rip += 3;
+	return true;
+}
+
 bool pv_emulate_privileged(struct cpu_regs *regs)
 {
 	struct vcpu *v = current_vcpu();
@@ -133,6 +151,15 @@ bool pv_emulate_privileged(struct cpu_regs *regs)
 
 	if (!v->arch.kernel_mode || copy_from_guest(insn, regs->rip, 2) || insn[0] != 0x0f) {
 		return false;
+	}
+	if (insn[1] == 0x01) {
+		uint8_t modrm;
+
+		/* xsetbv (0f 01 d1): Linux writes XCR0 once at boot. */
+		if (copy_from_guest(&modrm, regs->rip + 2, 1) || modrm != 0xd1) {
+			return false;
+		}
+		return emulate_xsetbv(regs);
 	}
 	if (insn[1] == 0x32) { /* rdmsr */
 		if (read_msr(v, msr, &val)) {

@@ -16,6 +16,7 @@
 #define X86_CR4_PGE (1UL << 7)
 #define X86_CR4_OSFXSR (1UL << 9)
 #define X86_CR4_OSXMMEXCPT (1UL << 10)
+#define X86_CR4_OSXSAVE (1UL << 18)
 #define X86_CR4_SMEP (1UL << 20)
 #define X86_CR4_SMAP (1UL << 21)
 
@@ -49,6 +50,7 @@
 /* CPUID bits Argon checks (leaf.register.bit). */
 #define CPUID1_ECX_X2APIC (1U << 21)
 #define CPUID1_ECX_TSC_DEADLINE (1U << 24)
+#define CPUID1_ECX_XSAVE (1U << 26)
 #define CPUID1_ECX_HYPERVISOR (1U << 31)
 #define CPUID1_EDX_APIC (1U << 9)
 #define CPUID7_EBX_SMEP (1U << 7)
@@ -162,7 +164,7 @@ static inline void invlpg(const void *va)
 
 /** Features of the boot CPU that Argon's own code depends on, read once at boot. */
 struct cpu_features {
-	bool x2apic, tsc_deadline, invtsc, page1gb, smep, smap, hypervisor;
+	bool x2apic, tsc_deadline, invtsc, page1gb, smep, smap, hypervisor, xsave;
 	uint32_t max_leaf, max_ext_leaf;
 	char vendor[13];
 	char brand[49];

@@ -45,8 +45,8 @@ struct arch_vcpu {
 	struct vcpu_info *vcpu_info;	/* this vCPU's slot in shared_info */
 	/* Guest register state while the vCPU is not on a CPU. */
 	struct cpu_regs saved_regs;
-	/* Guest x87/SSE state while the vCPU is not on a CPU (FXSAVE image). */
-	uint8_t fpu[512] __attribute__((__aligned__(16)));
+	/* Guest x87/SSE/AVX state while the vCPU is not on a CPU (XSAVE or FXSAVE image). */
+	uint8_t fpu[1024] __attribute__((__aligned__(64)));
 	/* PV MMU (pv/mm.c): MFN + 1 of a page table whose devalidation yielded, 0 if none. */
 	uint64_t mm_pending;
 	/* HVM vCPUs only (asm/hvm/hvm.h): NULL for PV. */
