@@ -15,10 +15,10 @@ static void test_descriptors(void **state)
 		{ 0x00cffb000000ffffULL, true, "32-bit code, DPL 3" },
 		{ 0x00cff3000000ffffULL, true, "data, DPL 3" },
 		{ 0x00cfff000000ffffULL, true, "conforming code, DPL 3" },
-		{ 0x00af9b000000ffffULL, false, "64-bit code, DPL 0" },
-		{ 0x00afbb000000ffffULL, false, "64-bit code, DPL 1" },
-		{ 0x00afdb000000ffffULL, false, "64-bit code, DPL 2" },
-		{ 0x00cf93000000ffffULL, false, "data, DPL 0" },
+		{ 0x00af9b000000ffffULL, true, "64-bit code, DPL 0 (raised to 3)" },
+		{ 0x00afbb000000ffffULL, true, "64-bit code, DPL 1 (raised to 3)" },
+		{ 0x00afdb000000ffffULL, true, "64-bit code, DPL 2 (raised to 3)" },
+		{ 0x00cf93000000ffffULL, true, "data, DPL 0 (raised to 3)" },
 		{ 0x0000ec0000080000ULL, false, "call gate, DPL 3" },
 		{ 0x0000e90000000067ULL, false, "available TSS, DPL 3" },
 		{ 0x0000e20000000fffULL, false, "LDT, DPL 3" },
@@ -34,16 +34,26 @@ static void test_descriptors(void **state)
 	}
 }
 
-/* Every present system descriptor and every present non-DPL-3 segment is refused. */
+/*
+ * Every present system descriptor is refused; every code/data segment is accepted with DPL 3 and
+ * nothing else changed; not-present entries pass untouched.
+ */
 static void test_exhaustive_access_bytes(void **state)
 {
 	unsigned int access;
 
 	for (access = 0; access < 256; access++) {
-		uint64_t d = 0x00cf00000000ffffULL | ((uint64_t)access << 40);
-		bool present = access & 0x80, segment = access & 0x10, dpl3 = (access & 0x60) == 0x60;
+		uint64_t d = 0x00cf00000000ffffULL | ((uint64_t)access << 40), fixed = d;
+		bool present = access & 0x80, segment = access & 0x10;
+		bool ok = pv_descriptor_fixup(&fixed);
 
-		assert_int_equal(pv_descriptor_ok(d), !present || (segment && dpl3));
+		assert_int_equal(ok, !present || segment);
+		assert_int_equal(pv_descriptor_ok(d), ok);
+		if (present && segment) {
+			assert_int_equal(fixed, d | (3ULL << 45));
+		} else if (ok) {
+			assert_int_equal(fixed, d);
+		}
 	}
 }
 

@@ -49,7 +49,37 @@ restore_all:
 	pop	%rsi
 	pop	%rdi
 	add	$16, %rsp			/* vector and error code */
-	iretq
+1:	iretq
+
+/*
+ * iretq into a guest faulted (a bad selector or return address the guest left in its frame): the
+ * fault's fixup lands here with the guest's registers back in place and %rsp at the hardware
+ * frame. Rebuild the full frame and let the guest's domain crash; the CPU goes on with another
+ * vCPU (or stops) through the same exit path.
+ */
+2:	sub	$16, %rsp
+	push	%rdi
+	push	%rsi
+	push	%rdx
+	push	%rcx
+	push	%rax
+	push	%r8
+	push	%r9
+	push	%r10
+	push	%r11
+	push	%rbx
+	push	%rbp
+	push	%r12
+	push	%r13
+	push	%r14
+	push	%r15
+	cld
+	mov	%rsp, %rdi
+	call	pv_iret_failed
+	jmp	restore_all
+	.section .ex_table, "a"
+	.quad 1b, 2b
+	.previous
 
 	/* The table of stub addresses is filled as the stubs are emitted below. */
 	.section .rodata.idt_stubs, "a"

@@ -16,14 +16,18 @@
 #include <asm/pv/mm.h>
 #include <public/arch-x86/xen.h>
 
-/* Check every descriptor of the frame at @mfn: all of it is reachable through the GDT limit. */
+/*
+ * Check (and fix up, see pv_descriptor_fixup) every descriptor of the frame at @mfn: all of it is
+ * reachable through the table's limit. The caller holds the frame's descriptor type, so the guest
+ * cannot change it meanwhile.
+ */
 static bool frame_ok(mfn_t mfn)
 {
-	const uint64_t *desc = arch_mfn_to_virt(mfn);
+	uint64_t *desc = arch_mfn_to_virt(mfn);
 	unsigned int i;
 
 	for (i = 0; i < PAGE_SIZE / sizeof(*desc); i++) {
-		if (!pv_descriptor_ok(desc[i])) {
+		if (!pv_descriptor_fixup(&desc[i])) {
 			return false;
 		}
 	}
@@ -239,7 +243,7 @@ long do_update_descriptor(uint64_t maddr, uint64_t desc, uint64_t a3, uint64_t a
 	uint64_t *slot;
 	long rc;
 
-	if ((maddr & 7) || mfn_x(mfn) >= sys_heap.nr_frames || !pv_descriptor_ok(desc)) {
+	if ((maddr & 7) || mfn_x(mfn) >= sys_heap.nr_frames || !pv_descriptor_fixup(&desc)) {
 		return -EINVAL;
 	}
 	pg = pv_mfn_to_page(mfn);

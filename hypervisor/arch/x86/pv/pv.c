@@ -159,3 +159,17 @@ void pv_return_to_guest_work(struct cpu_regs *regs)
 	/* Events that became pending (and unmasked) during this exit go up now. */
 	pv_deliver_events(regs);
 }
+
+void pv_iret_failed(struct cpu_regs *regs)
+{
+	struct vcpu *v = current_vcpu();
+
+	/* Only a guest frame can fault here: Argon's own returns never do. */
+	if (!v) {
+		panic("iretq to the hypervisor faulted");
+	}
+	regs->vector = 0;
+	regs->error_code = 0;
+	domain_crash(v->domain, "the CPU refused its return frame (bad selector or address)");
+	pv_return_to_guest_work(regs);
+}

@@ -376,11 +376,11 @@ long do_stack_switch(uint64_t ss, uint64_t sp, uint64_t a3, uint64_t a4, uint64_
 {
 	struct vcpu *v = current_vcpu();
 
-	/* The kernel stack selector must be a ring-3 data selector the guest may use. */
-	if ((ss & 3) != 3 || !is_canonical(sp) || in_hypervisor_window(sp)) {
+	if (!is_canonical(sp) || in_hypervisor_window(sp)) {
 		return -EINVAL;
 	}
-	v->arch.kernel_ss = ss;
+	/* The guest kernel runs in ring 3: like Xen, give its stack selector RPL 3 (Linux passes 0x18). */
+	v->arch.kernel_ss = (ss & 0xffff) | 3;
 	v->arch.kernel_sp = sp;
 	return 0;
 }

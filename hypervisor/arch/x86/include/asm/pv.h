@@ -90,6 +90,9 @@ int pv_pin_table(struct domain *d, mfn_t mfn, uint64_t pgt_type);
 int pv_set_guest_table(struct vcpu *v, mfn_t l4, bool user);
 void m2p_set_entry(mfn_t mfn, uint64_t pfn);
 
+/** The return to the guest faulted in iretq: crash its domain and go on with another vCPU. */
+void pv_iret_failed(struct cpu_regs *regs);
+
 /** Find the exception fixup for a fault at @rip in hypervisor code; 0 if there is none. */
 uint64_t search_extable(uint64_t rip);
 

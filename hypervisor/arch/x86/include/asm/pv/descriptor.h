@@ -7,9 +7,13 @@
 struct vcpu;
 
 /**
- * True if a 64-bit PV guest may install descriptor @d: not present, or a code/data segment
- * with DPL 3. System descriptors (gates, TSS, LDT) are refused.
+ * Check descriptor *@d for a 64-bit PV guest and adjust it to what must be stored: not-present
+ * entries pass unchanged, code/data segments get DPL 3 (the only ring a PV guest runs in), and
+ * system descriptors (gates, TSS, LDT) are refused (false).
  */
+bool pv_descriptor_fixup(uint64_t *d);
+
+/** True if pv_descriptor_fixup() accepts @d. */
 bool pv_descriptor_ok(uint64_t d);
 
 struct domain;
