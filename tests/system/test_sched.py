@@ -15,14 +15,19 @@ def spin_results(b):
 
 
 def test_weights_share_the_cpu(boot):
-    b = boot("test-exit", modules=[f"{SPIN} argon:dom=1,mem=16M,weight=512,priv heavy",
-                                   f"{SPIN} argon:dom=2,mem=16M,weight=256,priv light"], timeout=90)
-    assert b.rc == EXIT_SUCCESS, b.text
-    r = spin_results(b)
-    assert set(r) == {"heavy", "light"}, b.text
-    # Over the same 3 s both wanted the CPU: weights 512:256 give about 2:1.
-    ratio = r["heavy"][0] / r["light"][0]
-    assert 1.6 <= ratio <= 2.5, f"512:256 weights gave {ratio:.2f}:1 ({r})"
+    """Weights 512:256 give CPU time 2:1 within 10%. Time the host steals from the emulated CPU is
+    charged to whichever domain runs, so a busy host can skew one 3 s run: a run out of range is
+    repeated once before the test fails."""
+    for attempt in (1, 2):
+        b = boot("test-exit", modules=[f"{SPIN} argon:dom=1,mem=16M,weight=512,priv heavy",
+                                       f"{SPIN} argon:dom=2,mem=16M,weight=256,priv light"], timeout=90)
+        assert b.rc == EXIT_SUCCESS, b.text
+        r = spin_results(b)
+        assert set(r) == {"heavy", "light"}, b.text
+        ratio = r["heavy"][0] / r["light"][0]
+        if 1.8 <= ratio <= 2.2:
+            break
+    assert 1.8 <= ratio <= 2.2, f"512:256 weights gave {ratio:.2f}:1 ({r}), twice"
     assert r["light"][1] > 0.5, "the lighter domain should have waited for the CPU"
     b.must_find(r"^d1: 1 vCPU\(s\), weight 512, cap 0%")
     b.must_find(r"^last domain \(d\d\) has shut down")
@@ -70,3 +75,17 @@ def test_fpu_state_survives_switches_fxsave(boot):
     b, results = fpu_pair(boot, cpu="qemu64,+svm,+npt,+pdpe1gb")
     b.must_find(r"^FPU: FXSAVE, guest state of 512 bytes \(x87, SSE\)$")
     assert all("xmm0-15" in m.group(3) for m in results)
+
+
+def test_many_domains_come_and_go(boot):
+    """Six boot-time domains built, run side by side and destroyed; memory returns exactly."""
+    hello = os.path.join(BUILD, "guests", "hello.elf")
+    mods = [f"{hello} argon:dom={i},mem=16M,priv" for i in range(1, 7)]
+    b = boot("test-exit", modules=mods, timeout=90)
+    assert b.rc == EXIT_SUCCESS, b.text
+    for i in range(1, 7):
+        b.must_find(r"^\(d%d\) SUMMARY: (\d+)/\1 passed$" % i)
+        b.must_find(r"^d%d: destroyed; Memory: \d+ KiB free$" % i)
+    (_, before) = b.must_find(r"^Memory: (\d+) KiB free before building domain 0$")
+    (_, after) = b.must_find(r"^last domain \(d\d\) has shut down; Memory: (\d+) KiB free$")
+    assert int(after.group(1)) == int(before.group(1))

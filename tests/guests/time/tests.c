@@ -7,9 +7,12 @@
 
 #include <guest/guest.h>
 #include <guest/hypercall.h>
+#include <guest/mm.h>
 #include <guest/test.h>
 
+#include <public/event_channel.h>
 #include <public/physdev.h>
+#include <public/sched.h>
 #include <public/vcpu.h>
 #include <public/xen.h>
 
@@ -179,6 +182,55 @@ GUEST_TEST(d_runstate_area)
 	EXPECT(info.time[RUNSTATE_running] >= 5000000000ULL);
 	EXPECT(info.time[RUNSTATE_running] >= runstate.time[RUNSTATE_running]);
 	test_note("running %llu ns", (unsigned long long)info.time[RUNSTATE_running]);
+}
+
+static uint64_t wallclock_ns(uint64_t system_ns)
+{
+	uint32_t ver;
+	uint64_t sec, nsec;
+
+	do {
+		ver = READ_ONCE(shared_info->wc_version);
+		__asm__ __volatile__("" ::: "memory");
+		sec = ((uint64_t)shared_info->wc_sec_hi << 32) | shared_info->wc_sec;
+		nsec = shared_info->wc_nsec;
+		__asm__ __volatile__("" ::: "memory");
+	} while ((ver & 1) || ver != READ_ONCE(shared_info->wc_version));
+	return sec * 1000000000ULL + nsec + system_ns;
+}
+
+/*
+ * Sleep 100 ms on a one-shot timer: VIRQ_TIMER bound to a port, set_timer_op, SCHEDOP_poll on the
+ * port (the vCPU blocks). Both clocks must agree on how long that took, and the wallclock must be
+ * a plausible date.
+ */
+GUEST_TEST(f_sleep_100ms_on_a_timer)
+{
+	struct evtchn_bind_virq bind = { .virq = VIRQ_TIMER, .vcpu = 0 };
+	struct sched_poll p;
+	evtchn_port_t port;
+	uint64_t t0, t1, w0, w1;
+
+	EXPECT(map_shared_info() == 0);
+	EXPECT(HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &bind) == 0);
+	port = bind.port;
+	memset(&p, 0, sizeof(p));
+	set_xen_guest_handle(p.ports, &port);
+	p.nr_ports = 1;
+	t0 = pvclock_ns(&vi()->time);
+	w0 = wallclock_ns(t0);
+	EXPECT(hypercall1(__HYPERVISOR_set_timer_op, t0 + 100000000ULL) == 0);
+	EXPECT(HYPERVISOR_sched_op(SCHEDOP_poll, &p) == 0);
+	t1 = pvclock_ns(&vi()->time);
+	w1 = wallclock_ns(t1);
+	EXPECT((shared_info->evtchn_pending[port / 64] >> (port % 64)) & 1);
+	/* Woken by the timer: not early, and (under emulation) within 10 ms of the deadline. */
+	EXPECT(t1 - t0 >= 100000000ULL && t1 - t0 < 110000000ULL);
+	EXPECT(w1 - w0 == t1 - t0);
+	/* The RTC gave a date after 2024-01-01. */
+	EXPECT(w0 / 1000000000ULL > 1704067200ULL);
+	test_note("slept %llu us; wallclock %llu s", (unsigned long long)((t1 - t0) / 1000),
+		  (unsigned long long)(w0 / 1000000000ULL));
 }
 
 GUEST_TEST(e_vcpu_op_arguments)
