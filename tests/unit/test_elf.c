@@ -162,6 +162,24 @@ static void test_good_image(void **state)
 	free(keep);
 }
 
+/* Linux's FEATURES note is .ascii: no NUL, the note size bounds it (and the names after it). */
+static void test_features_without_nul(void **state)
+{
+	static struct img m;
+	static const char f[] = "!writable_page_tables|pae_pgdir_above_4gb|!dom0";
+	struct elf_image e;
+	const char *why = NULL;
+	void *keep;
+
+	build(&m, "");
+	m.notes_len -= 16 + 4; /* drop the empty FEATURES note build() added last */
+	add_note(&m, XEN_ELFNOTE_FEATURES, f, (uint32_t)strlen(f) - 6); /* "...above_4gb" */
+	put64(phdr(&m, 2) + 32, m.notes_len);
+	assert_int_equal(parse(&m, &e, &why, &keep), 0);
+	assert_int_equal(e.notes.required_features, 1u << XENFEAT_writable_page_tables);
+	free(keep);
+}
+
 typedef void (*mutate_fn)(struct img *m);
 
 static void bad_magic(struct img *m) { m->b[1] = 'X'; }
@@ -340,11 +358,9 @@ static void test_random_mutations(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_good_image),
-		cmocka_unit_test(test_malformed_images),
-		cmocka_unit_test(test_too_many_segments),
-		cmocka_unit_test(test_note_checks),
-		cmocka_unit_test(test_random_mutations),
+	    cmocka_unit_test(test_good_image),	     cmocka_unit_test(test_features_without_nul),
+	    cmocka_unit_test(test_malformed_images), cmocka_unit_test(test_too_many_segments),
+	    cmocka_unit_test(test_note_checks),	     cmocka_unit_test(test_random_mutations),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

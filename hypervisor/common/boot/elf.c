@@ -163,9 +163,10 @@ static int parse_notes(struct elf_image *img, uint64_t off, uint64_t len, const 
 				n->supported_features = (uint32_t)v;
 				break;
 			case XEN_ELFNOTE_FEATURES:
-				if (!is_str) {
-					return fail(why, "FEATURES note is not a string");
-				}
+				/*
+				 * Linux emits this note with .ascii, without a NUL: the string
+				 * is bounded by the note's size (as in Xen's libelf).
+				 */
 				parse_features(str, descsz, n);
 				break;
 			case XEN_ELFNOTE_GUEST_OS:
