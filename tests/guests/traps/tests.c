@@ -17,6 +17,7 @@
 #include <guest/traps.h>
 
 #include <public/callback.h>
+#include <public/physdev.h>
 
 #define EFAULT 14
 #define EINVAL 22
@@ -353,7 +354,92 @@ GUEST_TEST(msr_unknown_gp)
 	EXPECT_EQ(rdmsr(MSR_FS_BASE), 0);
 }
 
+/* ---- control registers, fixed MSRs, cli/sti (what Linux executes natively) ---- */
+
+static uint64_t read_cr(int n)
+{
+	uint64_t v = 0;
+
+	if (n == 0) {
+		__asm__ __volatile__("mov %%cr0, %0" : "=r"(v));
+	} else if (n == 3) {
+		__asm__ __volatile__("mov %%cr3, %0" : "=r"(v));
+	} else if (n == 4) {
+		/* r9: a REX-prefixed form, as compilers emit for high registers. */
+		__asm__ __volatile__("mov %%cr4, %%r9; mov %%r9, %0" : "=r"(v) : : "r9");
+	}
+	return v;
+}
+
+extern char cr0_write_insn[];
+
+GUEST_TEST(control_registers)
+{
+	uint64_t cr0 = read_cr(0), cr4 = read_cr(4), n = trap_count;
+
+	EXPECT((cr0 & 0x80000001) == 0x80000001);		   /* PG and PE */
+	EXPECT(cr4 & (1u << 5));				   /* PAE */
+	EXPECT_EQ(cr4 & ((1u << 7) | (1u << 20) | (1u << 21)), 0); /* no PGE, SMEP, SMAP */
+	/* CR3: the machine address of the kernel L4 (the builder's, at pt_base). */
+	EXPECT_EQ(read_cr(3), pfn_to_mfn(virt_to_pfn((void *)start_info->pt_base)) << 12);
+	/* CR4 writes are accepted and change nothing the guest may not own. */
+	__asm__ __volatile__("mov %0, %%cr4" ::"r"(cr4 | (1u << 7)));
+	EXPECT_EQ(read_cr(4), cr4);
+	/* CR0.TS is the guest's (clts clears it); other CR0 bits are not: #GP. */
+	__asm__ __volatile__("mov %0, %%cr0" ::"r"(cr0 | 8));
+	EXPECT(read_cr(0) & 8);
+	__asm__ __volatile__("clts");
+	EXPECT_EQ(read_cr(0) & 8, 0);
+	__asm__ __volatile__(".globl cr0_write_insn\ncr0_write_insn: mov %0, %%cr0\n1:\n" EXTABLE(
+				 cr0_write_insn, 1b)::"r"(cr0 & ~(1UL << 16))
+			     : "memory");
+	EXPECT_EQ(trap_count, n + 1);
+	EXPECT_EQ(trap_nth(n)->vector, 13);
+	EXPECT_EQ(read_cr(0), cr0);
+	__asm__ __volatile__("wbinvd");
+}
+
+GUEST_TEST(msr_fixed_values)
+{
+	/* XEN_MSR_PAT is ABI: PV guests program their PTE cache bits against it. */
+	EXPECT_EQ(rdmsr(0x277), 0x0000050100070406UL);
+	wrmsr(0x277, 0x0000050100070406UL);
+	EXPECT_EQ(rdmsr(0x1b) & ~0xfffUL, 0xfee00000UL); /* APIC_BASE */
+	EXPECT(rdmsr(0x1b) & (1u << 8));		 /* vCPU 0 is the BSP */
+	EXPECT(rdmsr(0x10) != 0);			 /* TSC */
+	wrmsr(0xc0000080, rdmsr(0xc0000080));		 /* EFER: same value */
+}
+
+GUEST_TEST(cli_sti_by_virtual_iopl)
+{
+	struct physdev_set_iopl iopl = {.iopl = 1};
+	struct vcpu_info *vi;
+	uint8_t mask;
+
+	EXPECT_EQ(map_shared_info(), 0);
+	vi = &shared_info->vcpu_info[0];
+	mask = vi->evtchn_upcall_mask;
+	EXPECT_EQ(
+	    hypercall2(__HYPERVISOR_physdev_op, PHYSDEVOP_set_iopl, (uint64_t)(uintptr_t)&iopl), 0);
+	__asm__ __volatile__("cli" ::: "memory");
+	EXPECT_EQ(vi->evtchn_upcall_mask, 1);
+	__asm__ __volatile__("sti" ::: "memory");
+	EXPECT_EQ(vi->evtchn_upcall_mask, 0);
+	vi->evtchn_upcall_mask = mask;
+	iopl.iopl = 0;
+	EXPECT_EQ(
+	    hypercall2(__HYPERVISOR_physdev_op, PHYSDEVOP_set_iopl, (uint64_t)(uintptr_t)&iopl), 0);
+}
+
 /* ---- set_segment_base, stack_switch, callbacks ---- */
+
+static uint16_t read_gs_sel(void)
+{
+	uint16_t sel;
+
+	__asm__ __volatile__("mov %%gs, %0" : "=r"(sel));
+	return sel;
+}
 
 GUEST_TEST(set_segment_base)
 {
@@ -370,7 +456,11 @@ GUEST_TEST(set_segment_base)
 	EXPECT_EQ(HYPERVISOR_set_segment_base(SEGBASE_FS, NON_CANONICAL), -EINVAL);
 	EXPECT_EQ(HYPERVISOR_set_segment_base(SEGBASE_GS_KERNEL, 0xdead000000000000UL), -EINVAL);
 	EXPECT_EQ(HYPERVISOR_set_segment_base(SEGBASE_GS_USER, NON_CANONICAL), -EINVAL);
-	EXPECT_EQ(HYPERVISOR_set_segment_base(SEGBASE_GS_USER_SEL, 0x8), -EINVAL);
+	/* A selector whose descriptor faults (this kernel has no GDT of its own) loads null. */
+	EXPECT_EQ(HYPERVISOR_set_segment_base(SEGBASE_GS_USER_SEL, 0x8), 0);
+	EXPECT_EQ(read_gs_sel(), 0);
+	EXPECT_EQ(rdmsr(MSR_KERNEL_GS_BASE), 0); /* the user base the null selector gives */
+	EXPECT_EQ(read_gs0(), seg_word_b);	 /* the kernel base is untouched */
 	EXPECT_EQ(HYPERVISOR_set_segment_base(7, 0), -EINVAL);
 	/* Failed calls changed nothing. */
 	EXPECT_EQ(read_fs0(), seg_word_a);

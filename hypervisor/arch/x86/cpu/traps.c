@@ -214,8 +214,12 @@ void do_trap(struct cpu_regs *regs)
 		pv_return_to_guest_work(regs);
 		return;
 	}
-	/* A fault on a guest access in hypervisor code: resume at its fixup with -EFAULT. */
-	if ((vec == X86_EXC_PF || vec == X86_EXC_GP) && (fixup = search_extable(regs->rip))) {
+	/*
+	 * A fault on a guest access in hypervisor code (a copy, or loading a guest selector, which
+	 * raises #NP for a not-present descriptor): resume at its fixup.
+	 */
+	if ((vec == X86_EXC_PF || vec == X86_EXC_GP || vec == X86_EXC_NP) &&
+	    (fixup = search_extable(regs->rip))) {
 		regs->rip = fixup;
 		return;
 	}

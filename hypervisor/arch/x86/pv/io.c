@@ -22,7 +22,7 @@ static bool port_owned_by_argon(unsigned int port)
 }
 
 /* Whether the vCPU's current mode may do port I/O at all: 64-bit PV kernel mode counts as CPL 1. */
-static bool iopl_admits(const struct vcpu *v)
+bool pv_iopl_admits(const struct vcpu *v)
 {
 	return v->arch.iopl >= (v->arch.kernel_mode ? 1u : 3u);
 }
@@ -83,7 +83,8 @@ bool pv_emulate_io(struct cpu_regs *regs)
 	unsigned int i = 0, size = 4, port, len;
 	bool in;
 
-	if (!v->domain->is_privileged || !iopl_admits(v) || copy_from_guest(insn, regs->rip, 2)) {
+	if (!v->domain->is_privileged || !pv_iopl_admits(v) ||
+	    copy_from_guest(insn, regs->rip, 2)) {
 		return false;
 	}
 	if (insn[0] == 0x66) {

@@ -409,14 +409,33 @@ long do_set_segment_base(uint64_t which, uint64_t base, uint64_t a3, uint64_t a4
 			wrmsr(MSR_GS_BASE, base);
 		}
 		return 0;
-	case SEGBASE_GS_USER_SEL:
-		/* Only the null selector so far: its base is 0 (guest GDT/LDT descriptors come later). */
-		if ((base & 0xffff) > 3) {
-			return -EINVAL;
+	case SEGBASE_GS_USER_SEL: {
+		/*
+		 * Load a user %gs selector from the guest's GDT/LDT (RPL forced to 3) and take the
+		 * base it gives as the user GS base, as Xen does. The guest kernel runs with the
+		 * same %gs selector but its own base, restored here. A selector that faults loads
+		 * the null one, with base 0: Xen returns success then too, since Linux BUGs on an
+		 * error (callers check by reading %gs back).
+		 */
+		unsigned int sel = (unsigned int)(base & 0xffff);
+
+		if (sel > 3) {
+			sel |= 3;
 		}
-		v->arch.gs_sel_user = 0;
-		v->arch.gs_base_user = 0;
+		if (sel <= 3 || raw_load_gs_sel(sel)) {
+			/* Null: the base is 0 (AMD keeps the old base on a null load; we don't use
+			 * it). */
+			raw_load_gs_sel(0);
+			sel = 0;
+			v->arch.gs_base_user = 0;
+		} else {
+			v->arch.gs_base_user = rdmsr(MSR_GS_BASE);
+		}
+		v->arch.gs_sel_user = (uint16_t)sel;
+		wrmsr(MSR_GS_BASE,
+		      v->arch.kernel_mode ? v->arch.gs_base_kernel : v->arch.gs_base_user);
 		return 0;
+	}
 	default:
 		return -EINVAL;
 	}

@@ -3,6 +3,7 @@
  * the copy returns -EFAULT instead of taking the hypervisor down.
  */
 #define EFAULT 14
+#define EINVAL 22
 
 	.text
 /* long raw_copy_guest(void *dst, const void *src, size_t len): 0 or -EFAULT. */
@@ -29,4 +30,21 @@ raw_clear_guest:
 	ret
 	.section .ex_table, "a"
 	.quad 3b, 4b
+	.previous
+
+/*
+ * long raw_load_gs_sel(unsigned int sel): load %gs with a guest selector; 0, or -EINVAL with
+ * the null selector loaded when the descriptor faults (#GP or #NP).
+ */
+	.globl raw_load_gs_sel
+raw_load_gs_sel:
+5:	mov	%edi, %gs
+	xor	%eax, %eax
+	ret
+6:	xor	%eax, %eax
+	mov	%eax, %gs
+	mov	$-EINVAL, %rax
+	ret
+	.section .ex_table, "a"
+	.quad 5b, 6b
 	.previous

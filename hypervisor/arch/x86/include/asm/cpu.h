@@ -13,6 +13,7 @@
 #define X86_CR0_PG (1UL << 31)
 
 #define X86_CR4_PAE (1UL << 5)
+#define X86_CR4_MCE (1UL << 6)
 #define X86_CR4_PGE (1UL << 7)
 #define X86_CR4_OSFXSR (1UL << 9)
 #define X86_CR4_OSXMMEXCPT (1UL << 10)
@@ -32,9 +33,12 @@
 #define MSR_GS_BASE 0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
 #define MSR_APIC_BASE 0x1b
+#define APIC_BASE_BSP (1UL << 8)
 #define APIC_BASE_EXTD (1UL << 10)
 #define APIC_BASE_ENABLE (1UL << 11)
 #define MSR_TSC_DEADLINE 0x6e0
+#define MSR_TSC 0x10
+#define MSR_PAT 0x277
 
 #define X86_EFLAGS_CF (1UL << 0)
 #define X86_EFLAGS_MBS (1UL << 1)	/* must be set */

@@ -73,6 +73,12 @@ bool pv_emulate_privileged(struct cpu_regs *regs);
 bool pv_emulate_io(struct cpu_regs *regs);
 
 /**
+ * True if @v's virtual IOPL admits its current mode to I/O-privileged instructions (in/out,
+ * cli/sti): guest kernel mode counts as CPL 1, guest user mode as 3.
+ */
+bool pv_iopl_admits(const struct vcpu *v);
+
+/**
  * Writable page tables: emulate a guest write that faulted on its own read-only-mapped L1 table
  * at @addr; true if the write was validated and performed (the PV MMU provides it).
  */
@@ -92,6 +98,12 @@ void m2p_set_entry(mfn_t mfn, uint64_t pfn);
 
 /** The return to the guest faulted in iretq: crash its domain and go on with another vCPU. */
 void pv_iret_failed(struct cpu_regs *regs);
+
+/**
+ * Load %gs with the guest selector @sel: 0, or -EINVAL (and the null selector loaded) when
+ * its descriptor faults. Changes the active GS base: the caller restores it.
+ */
+long raw_load_gs_sel(unsigned int sel);
 
 /** Find the exception fixup for a fault at @rip in hypervisor code; 0 if there is none. */
 uint64_t search_extable(uint64_t rip);
