@@ -206,6 +206,11 @@ GUEST_TEST(cpuid_hides_virtualization)
 	xen_cpuid(1, 0, r);
 	EXPECT_EQ(r[2] & (1u << 5), 0);		/* VMX */
 	EXPECT(r[2] & (1u << 31));		/* hypervisor present */
+	xen_cpuid(7, 0, r);
+	EXPECT_EQ(r[2] & ((1u << 3) | (1u << 16)), 0);	/* PKU, LA57: not for ring-3 kernels */
+	EXPECT_EQ(r[1] & (1u << 0), 0);			/* FSGSBASE */
+	xen_cpuid(0xd, 1, r);
+	EXPECT_EQ(r[0] & (1u << 3), 0);			/* XSAVES */
 	xen_cpuid(0x80000001, 0, r);
 	EXPECT_EQ(r[2] & (1u << 2), 0);		/* SVM */
 	test_note("native: VMX %u SVM %u; emulated: hidden", (n1[2] >> 5) & 1, (nx[2] >> 2) & 1);

@@ -28,7 +28,10 @@
 		    (1u << 22) | (1u << 29) | (1u << 31))	/* VME DE PSE APIC MTRR DS ACPI TM PBE */
 /* FSGSBASE SMEP INVPCID SMAP */
 #define HIDE_7_EBX  ((1u << 0) | (1u << 7) | (1u << 10) | (1u << 20))
-#define HIDE_7_ECX  ((1u << 22))				/* RDPID (TSC_AUX) */
+/* UMIP PKU OSPKE CET-SS LA57 RDPID: ring-3 kernels cannot enable them (Xen: HVM only) */
+#define HIDE_7_ECX ((1u << 2) | (1u << 3) | (1u << 4) | (1u << 7) | (1u << 16) | (1u << 22))
+#define HIDE_7_EDX ((1u << 20))					/* CET-IBT */
+#define HIDE_D1_EAX ((1u << 3))					/* XSAVES (privileged) */
 #define HIDE_X1_ECX ((1u << 2))					/* SVM */
 #define HIDE_X1_EDX ((1u << 26) | (1u << 27))			/* 1 GiB pages, RDTSCP */
 
@@ -75,6 +78,23 @@ struct cpuid_regs pv_cpuid_policy(uint32_t leaf, uint32_t subleaf)
 		if (subleaf == 0) {
 			r.b &= ~HIDE_7_EBX;
 			r.c &= ~HIDE_7_ECX;
+			r.d &= ~HIDE_7_EDX;
+		}
+		break;
+	case 0xd:
+		/*
+		 * XSAVE components: only those Argon keeps in XCR0 for guests (fpu_xcr0), so the
+		 * XCR0 Linux derives from subleaf 0 passes xsetbv; the sizes are for that set (the
+		 * hardware XCR0 while a guest runs).
+		 */
+		if (subleaf == 0) {
+			r.a &= (uint32_t)fpu_xcr0;
+			r.d &= (uint32_t)(fpu_xcr0 >> 32);
+			r.c = r.b;
+		} else if (subleaf == 1) {
+			r.a &= ~HIDE_D1_EAX;
+		} else if (subleaf < 64 && !(fpu_xcr0 & (1ULL << subleaf))) {
+			r.a = r.b = r.c = r.d = 0;
 		}
 		break;
 	case 0x80000001:
