@@ -45,6 +45,7 @@ system-test: hypervisor guests hvm-guests
 bench: deps
 	bench/boot_time.py
 	bench/pv_costs.py
+	bench/pv_pair.py
 	$(MAKE) -C dom0-tools bench
 
 clean:
