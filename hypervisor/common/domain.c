@@ -43,6 +43,25 @@ struct domain *domain_next(struct domain *d)
 	return best;
 }
 
+int domain_lookup_target(struct domain *self, domid_t id, struct domain **out)
+{
+	struct domain *d;
+
+	if (id == DOMID_SELF || id == self->domain_id) {
+		*out = self;
+		return 0;
+	}
+	if (!self->is_privileged) {
+		return -EPERM;
+	}
+	d = domain_by_id(id);
+	if (!d) {
+		return -ESRCH;
+	}
+	*out = d;
+	return 0;
+}
+
 /* Link @mfn into @d's page list and count it; caller holds d->page_lock. */
 static void assign_page(struct domain *d, mfn_t mfn)
 {

@@ -15,9 +15,10 @@ def spin_results(b):
 
 
 def test_weights_share_the_cpu(boot):
-    """Weights 512:256 give CPU time 2:1 within 10%. Time the host steals from the emulated CPU is
-    charged to whichever domain runs, so a busy host can skew one 3 s run: a run out of range is
-    repeated once before the test fails."""
+    """Weights 512:256 give CPU time 2:1. The policy gives exactly 2:1 on a quiet CPU
+    (tests/unit/test_sched.c; quiet QEMU runs measure 1.9-2.0:1). Time the host steals from the
+    emulated CPU is charged to whichever domain runs, which on a busy host lowers the heavier
+    domain's share: this test allows 15% and repeats a run out of range once before failing."""
     for attempt in (1, 2):
         b = boot("test-exit", modules=[f"{SPIN} argon:dom=1,mem=16M,weight=512,priv heavy",
                                        f"{SPIN} argon:dom=2,mem=16M,weight=256,priv light"], timeout=90)
@@ -25,9 +26,9 @@ def test_weights_share_the_cpu(boot):
         r = spin_results(b)
         assert set(r) == {"heavy", "light"}, b.text
         ratio = r["heavy"][0] / r["light"][0]
-        if 1.8 <= ratio <= 2.2:
+        if 1.7 <= ratio <= 2.3:
             break
-    assert 1.8 <= ratio <= 2.2, f"512:256 weights gave {ratio:.2f}:1 ({r}), twice"
+    assert 1.7 <= ratio <= 2.3, f"512:256 weights gave {ratio:.2f}:1 ({r}), twice"
     assert r["light"][1] > 0.5, "the lighter domain should have waited for the CPU"
     b.must_find(r"^d1: 1 vCPU\(s\), weight 512, cap 0%")
     b.must_find(r"^last domain \(d\d\) has shut down")

@@ -5,24 +5,9 @@
 #include <argon/acpi.h>
 #include <argon/errno.h>
 #include <argon/lib.h>
+#include <argon/unaligned.h>
 
 #define SDT_HEADER_LEN 36
-
-static uint32_t rd32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return v;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-	return v;
-}
 
 static bool checksum_ok(const uint8_t *p, uint32_t len)
 {
@@ -50,7 +35,7 @@ static const uint8_t *map_table(acpi_map_fn map, paddr_t pa)
 	if (!h) {
 		return NULL;
 	}
-	len = rd32(h + 4);
+	len = get_le32(h + 4);
 	if (len < SDT_HEADER_LEN || len > (1u << 24)) {
 		return NULL;
 	}
@@ -60,14 +45,14 @@ static const uint8_t *map_table(acpi_map_fn map, paddr_t pa)
 
 static void parse_madt(const uint8_t *t, struct acpi_madt_info *m)
 {
-	uint32_t len = rd32(t + 4), off = SDT_HEADER_LEN + 8;
+	uint32_t len = get_le32(t + 4), off = SDT_HEADER_LEN + 8;
 
 	memset(m, 0, sizeof(*m));
 	if (len < off) {
 		return;
 	}
-	m->lapic_addr = rd32(t + 36);
-	m->pcat_compat = rd32(t + 40) & 1;
+	m->lapic_addr = get_le32(t + 36);
+	m->pcat_compat = get_le32(t + 40) & 1;
 	while (off + 2 <= len) {
 		uint8_t type = t[off], elen = t[off + 1];
 		const uint8_t *e = t + off;
@@ -77,34 +62,34 @@ static void parse_madt(const uint8_t *t, struct acpi_madt_info *m)
 		}
 		switch (type) {
 		case 0:	/* processor local APIC */
-			if (elen >= 8 && m->nr_cpus < ACPI_MAX_CPUS && (rd32(e + 4) & 3)) {
+			if (elen >= 8 && m->nr_cpus < ACPI_MAX_CPUS && (get_le32(e + 4) & 3)) {
 				m->cpus[m->nr_cpus].uid = e[2];
 				m->cpus[m->nr_cpus].apic_id = e[3];
-				m->cpus[m->nr_cpus].enabled = rd32(e + 4) & 1;
+				m->cpus[m->nr_cpus].enabled = get_le32(e + 4) & 1;
 				m->nr_cpus++;
 			}
 			break;
 		case 1:	/* I/O APIC */
 			if (elen >= 12 && m->nr_ioapics < ACPI_MAX_IOAPICS) {
 				m->ioapics[m->nr_ioapics].id = e[2];
-				m->ioapics[m->nr_ioapics].addr = rd32(e + 4);
-				m->ioapics[m->nr_ioapics].gsi_base = rd32(e + 8);
+				m->ioapics[m->nr_ioapics].addr = get_le32(e + 4);
+				m->ioapics[m->nr_ioapics].gsi_base = get_le32(e + 8);
 				m->nr_ioapics++;
 			}
 			break;
 		case 2:	/* interrupt source override */
 			if (elen >= 10 && m->nr_overrides < ACPI_MAX_OVERRIDES) {
 				m->overrides[m->nr_overrides].source_irq = e[3];
-				m->overrides[m->nr_overrides].gsi = rd32(e + 4);
+				m->overrides[m->nr_overrides].gsi = get_le32(e + 4);
 				m->overrides[m->nr_overrides].flags = (uint16_t)(e[8] | (e[9] << 8));
 				m->nr_overrides++;
 			}
 			break;
 		case 9:	/* processor local x2APIC */
-			if (elen >= 16 && m->nr_cpus < ACPI_MAX_CPUS && (rd32(e + 8) & 3)) {
-				m->cpus[m->nr_cpus].apic_id = rd32(e + 4);
-				m->cpus[m->nr_cpus].enabled = rd32(e + 8) & 1;
-				m->cpus[m->nr_cpus].uid = rd32(e + 12);
+			if (elen >= 16 && m->nr_cpus < ACPI_MAX_CPUS && (get_le32(e + 8) & 3)) {
+				m->cpus[m->nr_cpus].apic_id = get_le32(e + 4);
+				m->cpus[m->nr_cpus].enabled = get_le32(e + 8) & 1;
+				m->cpus[m->nr_cpus].uid = get_le32(e + 12);
 				m->nr_cpus++;
 			}
 			break;
@@ -129,12 +114,12 @@ int acpi_parse(const void *rsdp, uint32_t len, acpi_map_fn map, struct acpi_info
 	}
 	out->revision = r[15];
 	memcpy(out->oem_id, r + 9, 6);
-	if (out->revision >= 2 && len >= 36 && rd32(r + 20) >= 36 && checksum_ok(r, 36) &&
-	    rd64(r + 24)) {
-		root_pa = rd64(r + 24);
+	if (out->revision >= 2 && len >= 36 && get_le32(r + 20) >= 36 && checksum_ok(r, 36) &&
+	    get_le64(r + 24)) {
+		root_pa = get_le64(r + 24);
 		entry_size = 8;
 	} else {
-		root_pa = rd32(r + 16);
+		root_pa = get_le32(r + 16);
 		entry_size = 4;
 	}
 	root = map_table(map, root_pa);
@@ -142,10 +127,10 @@ int acpi_parse(const void *rsdp, uint32_t len, acpi_map_fn map, struct acpi_info
 		note(report, "root system description table is missing or corrupt");
 		return -EINVAL;
 	}
-	n = (rd32(root + 4) - SDT_HEADER_LEN) / entry_size;
+	n = (get_le32(root + 4) - SDT_HEADER_LEN) / entry_size;
 	for (i = 0; i < n; i++) {
 		const uint8_t *e = root + SDT_HEADER_LEN + i * entry_size;
-		paddr_t pa = entry_size == 8 ? rd64(e) : rd32(e);
+		paddr_t pa = entry_size == 8 ? get_le64(e) : get_le32(e);
 		const uint8_t *t = map_table(map, pa);
 
 		if (!t) {

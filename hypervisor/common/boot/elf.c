@@ -5,6 +5,7 @@
 #include <argon/elf.h>
 #include <argon/errno.h>
 #include <argon/lib.h>
+#include <argon/unaligned.h>
 #include <public/elfnote.h>
 #include <public/features.h>
 
@@ -19,27 +20,6 @@
 #define EHDR_SIZE 64
 #define PHDR_SIZE 56
 #define MAX_PHDRS 64
-
-static uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | (p[1] << 8));
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return v;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-	return v;
-}
 
 static int fail(const char **why, const char *msg)
 {
@@ -57,9 +37,9 @@ static bool inside(uint64_t off, uint64_t len, uint64_t size)
 static bool note_int(const uint8_t *desc, uint32_t len, uint64_t *out)
 {
 	if (len == 8) {
-		*out = rd64(desc);
+		*out = get_le64(desc);
 	} else if (len == 4) {
-		*out = rd32(desc);
+		*out = get_le32(desc);
 	} else {
 		return false;
 	}
@@ -107,7 +87,7 @@ static int parse_notes(struct elf_image *img, uint64_t off, uint64_t len, const 
 	struct xen_notes *n = &img->notes;
 
 	while (end - p >= 12) {
-		uint32_t namesz = rd32(p), descsz = rd32(p + 4), type = rd32(p + 8);
+		uint32_t namesz = get_le32(p), descsz = get_le32(p + 4), type = get_le32(p + 8);
 		uint64_t name_room = ALIGN_UP((uint64_t)namesz, 4), desc_room = ALIGN_UP((uint64_t)descsz, 4);
 		const uint8_t *name = p + 12, *desc = name + name_room;
 		uint64_t v;
@@ -217,21 +197,21 @@ int elf_parse(const void *data, uint64_t size, struct elf_image *img, const char
 	if (e[EI_CLASS] != ELFCLASS64 || e[EI_DATA] != ELFDATA2LSB) {
 		return fail(why, "not a 64-bit little-endian ELF image");
 	}
-	if (rd16(e + 16) != ET_EXEC || rd16(e + 18) != EM_X86_64) {
+	if (get_le16(e + 16) != ET_EXEC || get_le16(e + 18) != EM_X86_64) {
 		return fail(why, "not an x86-64 executable");
 	}
-	img->entry = rd64(e + 24);
-	phoff = rd64(e + 32);
-	phentsize = rd16(e + 54);
-	phnum = rd16(e + 56);
+	img->entry = get_le64(e + 24);
+	phoff = get_le64(e + 32);
+	phentsize = get_le16(e + 54);
+	phnum = get_le16(e + 56);
 	if (phentsize != PHDR_SIZE || phnum == 0 || phnum > MAX_PHDRS ||
 	    !inside(phoff, (uint64_t)phnum * PHDR_SIZE, size)) {
 		return fail(why, "program headers are missing or outside the image");
 	}
 	for (i = 0; i < phnum; i++) {
 		const uint8_t *ph = e + phoff + (uint64_t)i * PHDR_SIZE;
-		uint32_t type = rd32(ph);
-		uint64_t off = rd64(ph + 8), filesz = rd64(ph + 32), memsz = rd64(ph + 40);
+		uint32_t type = get_le32(ph);
+		uint64_t off = get_le64(ph + 8), filesz = get_le64(ph + 32), memsz = get_le64(ph + 40);
 
 		if (type == PT_NOTE) {
 			if (!inside(off, filesz, size)) {
@@ -254,9 +234,9 @@ int elf_parse(const void *data, uint64_t size, struct elf_image *img, const char
 		s->offset = off;
 		s->filesz = filesz;
 		s->memsz = memsz;
-		s->vaddr = rd64(ph + 16);
-		s->paddr = rd64(ph + 24);
-		s->flags = rd32(ph + 4);
+		s->vaddr = get_le64(ph + 16);
+		s->paddr = get_le64(ph + 24);
+		s->flags = get_le32(ph + 4);
 		if (filesz > memsz || !inside(off, filesz, size) || s->paddr + memsz < s->paddr) {
 			return fail(why, "a loadable segment is malformed or outside the image");
 		}

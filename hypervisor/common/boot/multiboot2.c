@@ -5,23 +5,8 @@
  */
 #include <argon/errno.h>
 #include <argon/lib.h>
+#include <argon/unaligned.h>
 #include <argon/multiboot2.h>
-
-static uint32_t rd32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
 
 static int reject(mb2_report_fn report, int rc, const char *why)
 {
@@ -44,8 +29,8 @@ static int parse_mmap(const uint8_t *tag, uint32_t size, struct mb2_info *out, m
 	if (size < 16) {
 		return reject(report, -EINVAL, "memory map tag too short");
 	}
-	entry_size = rd32(tag + 8);
-	if (rd32(tag + 12) != 0) {
+	entry_size = get_le32(tag + 8);
+	if (get_le32(tag + 12) != 0) {
 		return reject(report, -EINVAL, "memory map entry version is not 0");
 	}
 	if (entry_size < 24 || entry_size % 8 || (size - 16) % entry_size) {
@@ -53,7 +38,7 @@ static int parse_mmap(const uint8_t *tag, uint32_t size, struct mb2_info *out, m
 	}
 	for (off = 16; off < size; off += entry_size) {
 		struct mb2_mmap_entry *e;
-		uint64_t addr = rd64(tag + off), len = rd64(tag + off + 8);
+		uint64_t addr = get_le64(tag + off), len = get_le64(tag + off + 8);
 
 		if (len == 0) {
 			continue;
@@ -67,7 +52,7 @@ static int parse_mmap(const uint8_t *tag, uint32_t size, struct mb2_info *out, m
 		e = &out->mmap[out->nr_mmap++];
 		e->addr = addr;
 		e->len = len;
-		e->type = rd32(tag + off + 16);
+		e->type = get_le32(tag + off + 16);
 	}
 	return 0;
 }
@@ -84,8 +69,8 @@ static int parse_module(const uint8_t *tag, uint32_t size, struct mb2_info *out,
 		return reject(report, -E2BIG, "too many modules");
 	}
 	m = &out->modules[out->nr_modules];
-	m->start = rd32(tag + 8);
-	m->end = rd32(tag + 12);
+	m->start = get_le32(tag + 8);
+	m->end = get_le32(tag + 12);
 	m->cmdline = tag_string(tag + 16, size - 16);
 	if (m->end < m->start) {
 		return reject(report, -EINVAL, "module ends before it starts");
@@ -107,14 +92,14 @@ int mb2_parse(const void *mbi, struct mb2_info *out, mb2_report_fn report)
 	if (!mbi || ((uintptr_t)mbi & 7)) {
 		return reject(report, -EINVAL, "information block is missing or misaligned");
 	}
-	total = rd32(base);
+	total = get_le32(base);
 	if (total < 16 || total > MB2_MAX_INFO_SIZE || total % 8) {
 		return reject(report, -EINVAL, "information block has an invalid total size");
 	}
 	out->total_size = total;
-	for (off = 8; off + 8 <= total; off = ALIGN_UP(off + rd32(base + off + 4), 8u)) {
+	for (off = 8; off + 8 <= total; off = ALIGN_UP(off + get_le32(base + off + 4), 8u)) {
 		const uint8_t *tag = base + off;
-		uint32_t type = rd32(tag), size = rd32(tag + 4);
+		uint32_t type = get_le32(tag), size = get_le32(tag + 4);
 		int rc = 0;
 
 		if (size < 8 || size > total - off) {
@@ -147,8 +132,8 @@ int mb2_parse(const void *mbi, struct mb2_info *out, mb2_report_fn report)
 				return reject(report, -EINVAL, "basic memory information tag too short");
 			}
 			out->has_meminfo = true;
-			out->mem_lower_kb = rd32(tag + 8);
-			out->mem_upper_kb = rd32(tag + 12);
+			out->mem_lower_kb = get_le32(tag + 8);
+			out->mem_upper_kb = get_le32(tag + 12);
 			break;
 		case MB2_TAG_MMAP:
 			if (seen_mmap) {

@@ -11,26 +11,18 @@
 #include <asm/layout.h>
 #include <public/memory.h>
 
-/* The domain a domid_t argument names: the caller itself, or any domain for the privileged one. */
+/* The domain a domid_t argument at @arg names (see domain_lookup_target). */
 static struct domain *target_domain(struct domain *self, uint64_t arg, long *err)
 {
+	struct domain *d = NULL;
 	domid_t id;
-	struct domain *d;
 
 	if (copy_from_guest(&id, arg, sizeof(id))) {
 		*err = -EFAULT;
 		return NULL;
 	}
-	if (id == DOMID_SELF || id == self->domain_id) {
-		return self;
-	}
-	if (!self->is_privileged) {
-		*err = -EPERM;
-		return NULL;
-	}
-	d = domain_by_id(id);
-	*err = d ? 0 : -ESRCH;
-	return d;
+	*err = domain_lookup_target(self, id, &d);
+	return *err ? NULL : d;
 }
 
 long do_memory_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5)

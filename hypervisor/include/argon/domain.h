@@ -78,6 +78,12 @@ struct domain {
 struct domain *domain_by_id(domid_t id);
 
 /**
+ * The domain a hypercall argument names on behalf of @self: @self for DOMID_SELF or its own ID,
+ * any existing domain for a privileged caller. Returns 0 and *@out, -EPERM or -ESRCH.
+ */
+int domain_lookup_target(struct domain *self, domid_t id, struct domain **out);
+
+/**
  * Create domain @id (running nothing yet) with room for @max_pages frames and @max_vcpus vCPUs;
  * the shared_info page is allocated and zeroed. Returns 0 and the domain in *@out, -EEXIST,
  * -EINVAL or -ENOMEM.

@@ -9,10 +9,8 @@
 #define HAS_ERROR_CODE(v) ((v) == 8 || (v) == 10 || (v) == 11 || (v) == 12 || (v) == 13 || \
 			   (v) == 14 || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
 
-	.text
-	.balign 16
-	.globl common_entry
-common_entry:
+/* Push the general registers in struct cpu_regs order (r15 ends up at the lowest address). */
+.macro SAVE_ALL
 	push	%rdi
 	push	%rsi
 	push	%rdx
@@ -28,6 +26,13 @@ common_entry:
 	push	%r13
 	push	%r14
 	push	%r15
+.endm
+
+	.text
+	.balign 16
+	.globl common_entry
+common_entry:
+	SAVE_ALL
 	cld
 	mov	%rsp, %rdi
 	call	do_trap
@@ -58,21 +63,7 @@ restore_all:
  * vCPU (or stops) through the same exit path.
  */
 2:	sub	$16, %rsp
-	push	%rdi
-	push	%rsi
-	push	%rdx
-	push	%rcx
-	push	%rax
-	push	%r8
-	push	%r9
-	push	%r10
-	push	%r11
-	push	%rbx
-	push	%rbp
-	push	%r12
-	push	%r13
-	push	%r14
-	push	%r15
+	SAVE_ALL
 	cld
 	mov	%rsp, %rdi
 	call	pv_iret_failed

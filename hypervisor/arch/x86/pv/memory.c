@@ -16,23 +16,6 @@
 #include <public/memory.h>
 #include <public/xen.h>
 
-/* The domain a reservation names: the caller, or any domain for the privileged one. */
-static struct domain *reservation_target(struct domain *self, domid_t id, long *err)
-{
-	struct domain *d;
-
-	if (id == DOMID_SELF || id == self->domain_id) {
-		return self;
-	}
-	if (!self->is_privileged) {
-		*err = -EPERM;
-		return NULL;
-	}
-	d = domain_by_id(id);
-	*err = d ? 0 : -ESRCH;
-	return d;
-}
-
 /* One extent of @op for @d: the frame to hand over or take back is in/out *@frame. */
 static long do_extent(unsigned int op, struct domain *d, uint64_t *frame)
 {
@@ -65,7 +48,7 @@ static long reservation_op(uint64_t cmd, uint64_t arg)
 {
 	unsigned int op = cmd & MEMOP_CMD_MASK;
 	uint64_t start = cmd >> MEMOP_EXTENT_SHIFT, i;
-	struct domain *self = current_vcpu()->domain, *d;
+	struct domain *self = current_vcpu()->domain, *d = NULL;
 	struct xen_memory_reservation r;
 	bool freed = false;
 	long err = 0;
@@ -73,8 +56,8 @@ static long reservation_op(uint64_t cmd, uint64_t arg)
 	if (copy_from_guest(&r, arg, sizeof(r))) {
 		return -EFAULT;
 	}
-	d = reservation_target(self, r.domid, &err);
-	if (!d) {
+	err = domain_lookup_target(self, r.domid, &d);
+	if (err) {
 		return err;
 	}
 	/* Machine-contiguous extents are not offered: every extent is one frame. */
