@@ -43,9 +43,9 @@ int cmdline_parse(const char *cmdline, const struct param *start, const struct p
 #define integer_param(name, var) __PARAM(name, PARAM_UINT, var, sizeof(var), NULL)
 #define size_param(name, var) __PARAM(name, PARAM_SIZE, var, sizeof(var), NULL)
 #define string_param(name, var) __PARAM(name, PARAM_STRING, var, sizeof(var), NULL)
-#define custom_param(name, fn)                                                                \
+#define custom_param(_name, fn)                                                               \
 	static const struct param __param_##fn __section(".param") __used __aligned(8) = { \
-		.name = name, .type = PARAM_CUSTOM, .var = NULL, .len = 0, .parse = fn }
+		.name = _name, .type = PARAM_CUSTOM, .var = NULL, .len = 0, .parse = fn }
 
 /* The table the linker collects from every boolean_param()/... in the image. */
 extern const struct param __param_start[], __param_end[];
