@@ -46,6 +46,7 @@ bench: deps
 	bench/boot_time.py
 	bench/pv_costs.py
 	bench/pv_pair.py
+	bench/linux.py
 	$(MAKE) -C dom0-tools bench
 
 clean:
