@@ -439,6 +439,83 @@ static void test_ipi_and_bind_vcpu(void **state)
 	assert_int_equal(bind_vcpu(A, 900, 0), -EINVAL);
 }
 
+/* The in-hypervisor end: a handler that records what the guest sent and notifies it back. */
+static struct {
+	unsigned int calls;
+	struct domain *d;
+	evtchn_port_t port;
+	bool reply;
+	int reply_rc;
+} hv_seen;
+
+static void hv_handler(struct domain *d, evtchn_port_t port)
+{
+	hv_seen.calls++;
+	hv_seen.d = d;
+	hv_seen.port = port;
+	/* Called with no event lock held, so the service may notify the port back at once. */
+	assert_int_equal(fake_common.irq_depth, 0);
+	if (hv_seen.reply) {
+		hv_seen.reply_rc = evtchn_hv_notify(d, port, hv_handler);
+	}
+}
+
+static void hv_other_handler(struct domain *d, evtchn_port_t port)
+{
+	fail_msg("the wrong service was called");
+}
+
+static void test_hypervisor_port(void **state)
+{
+	struct evtchn_status st;
+	evtchn_port_t p, q, pb;
+	long rc;
+
+	memset(&hv_seen, 0, sizeof(hv_seen));
+	assert_int_equal(evtchn_alloc_hv_port(A, hv_handler, &p), 0);
+	assert_int_equal(evtchn_alloc_hv_port(A, hv_other_handler, &q), 0);
+	assert_int_not_equal(p, q);
+	st = status(A, DOMID_SELF, p, &rc);
+	assert_int_equal(rc, 0);
+	assert_int_equal(st.status, EVTCHNSTAT_interdomain);
+	assert_int_equal(st.u.interdomain.dom, DOMID_XEN);
+	/* The guest's send reaches the handler, nothing becomes pending in the guest itself. */
+	assert_int_equal(port_op(A, EVTCHNOP_send, p), 0);
+	assert_int_equal(hv_seen.calls, 1);
+	assert_ptr_equal(hv_seen.d, A);
+	assert_int_equal(hv_seen.port, p);
+	assert_false(pending(A, p));
+	/* The hypervisor's notification raises the port on its notify vCPU, even from the handler. */
+	hv_seen.reply = true;
+	assert_int_equal(port_op(A, EVTCHNOP_send, p), 0);
+	assert_int_equal(hv_seen.reply_rc, 0);
+	assert_true(pending(A, p));
+	assert_int_equal(si(A)->vcpu_info[0].evtchn_upcall_pending, 1);
+	assert_int_equal(bind_vcpu(A, p, 1), 0);
+	si(A)->evtchn_pending[0] = 0;
+	assert_int_equal(evtchn_hv_notify(A, p, hv_handler), 0);
+	assert_true(si(A)->vcpu_info[1].evtchn_pending_sel & 1);
+	assert_unlocked();
+	/* Only the owning service may notify; nobody can bind the port from outside. */
+	assert_int_equal(evtchn_hv_notify(A, p, hv_other_handler), -EINVAL);
+	assert_int_equal(bind_interdomain(B, A_ID, p, &pb), -EINVAL);
+	/* Once the guest closes it (and reuses the number), the service's notifications stop. */
+	assert_int_equal(port_op(A, EVTCHNOP_close, p), 0);
+	assert_false(pending(A, p));
+	assert_int_equal(evtchn_hv_notify(A, p, hv_handler), -EINVAL);
+	assert_int_equal(alloc_unbound(A, DOMID_SELF, B_ID, &pb), 0);
+	assert_int_equal(pb, p);
+	assert_int_equal(evtchn_hv_notify(A, p, hv_handler), -EINVAL);
+	assert_false(pending(A, p));
+	assert_int_equal(evtchn_hv_notify(A, 5000, hv_handler), -EINVAL);
+	/* A dying domain gets no new hypervisor ports. */
+	evtchn_domain_destroy(B);
+	assert_int_equal(evtchn_domain_init(B), 0);
+	B->evtchn->dying = true;
+	assert_int_equal(evtchn_alloc_hv_port(B, hv_handler, &p), -ESRCH);
+	B->evtchn->dying = false;
+}
+
 static void test_teardown_notifies_peers(void **state)
 {
 	struct evtchn_status st;
@@ -585,6 +662,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_2l_mask_and_selector_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_virqs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ipi_and_bind_vcpu, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hypervisor_port, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_teardown_notifies_peers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_poll_and_abi_leftovers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_random_operations_keep_ends_paired, setup,

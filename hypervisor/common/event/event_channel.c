@@ -31,6 +31,12 @@ integer_param("evtchn_max_ports", evtchn_max_ports);
 
 #define BITS_PER_WORD (sizeof(xen_ulong_t) * 8)
 
+/*
+ * The in-hypervisor services that own ECS_HYPERVISOR ports. Slots are filled once (at build
+ * time of the first domain that uses the service) and never cleared; the port stores the index.
+ */
+static evtchn_hv_handler_t hv_handlers[EVTCHN_MAX_HV_HANDLERS];
+
 /* ---- Bits in shared memory (the guest changes them concurrently: atomics only) ---- */
 
 static bool bit_test_and_set(xen_ulong_t *words, unsigned int bit)
@@ -288,6 +294,7 @@ static int close_port(struct domain *d, evtchn_port_t port)
 		break;
 	case ECS_UNBOUND:
 	case ECS_IPI:
+	case ECS_HYPERVISOR:
 		break;
 	case ECS_VIRQ: {
 		unsigned int vcpu = virq_is_global(chn->u.virq) ? 0 : chn->notify_vcpu;
@@ -388,6 +395,67 @@ int evtchn_alloc_unbound_port(struct domain *d, domid_t remote, evtchn_port_t *p
 	}
 	spin_unlock_irqrestore(&ed->lock, flags);
 	return p < 0 ? p : 0;
+}
+
+/* The handler-table index of @handler, registering it on first use; -ENOSPC when full. */
+static int hv_handler_index(evtchn_hv_handler_t handler)
+{
+	unsigned int i;
+
+	for (i = 0; i < EVTCHN_MAX_HV_HANDLERS; i++) {
+		if (hv_handlers[i] == handler) {
+			return (int)i;
+		}
+		if (!hv_handlers[i]) {
+			hv_handlers[i] = handler;
+			return (int)i;
+		}
+	}
+	return -ENOSPC;
+}
+
+int evtchn_alloc_hv_port(struct domain *d, evtchn_hv_handler_t handler, evtchn_port_t *port)
+{
+	struct evtchn_domain *ed = d->evtchn;
+	unsigned long flags;
+	int h = hv_handler_index(handler), p;
+
+	if (h < 0) {
+		return h;
+	}
+	flags = spin_lock_irqsave(&ed->lock);
+	p = ed->dying ? -ESRCH : get_free_port(ed);
+	if (p > 0) {
+		struct evtchn *chn = port_of(ed, (evtchn_port_t)p);
+
+		chn->state = ECS_HYPERVISOR;
+		chn->notify_vcpu = 0;
+		chn->u.hv_handler = (uint32_t)h;
+		*port = (evtchn_port_t)p;
+	}
+	spin_unlock_irqrestore(&ed->lock, flags);
+	return p < 0 ? p : 0;
+}
+
+int evtchn_hv_notify(struct domain *d, evtchn_port_t port, evtchn_hv_handler_t handler)
+{
+	struct evtchn_domain *ed = d->evtchn;
+	struct evtchn *chn;
+	unsigned long flags;
+	int rc = -EINVAL;
+
+	if (!ed || !port_valid(ed, port)) {
+		return -EINVAL;
+	}
+	chn = port_of(ed, port);
+	flags = spin_lock_irqsave(&ed->lock);
+	if (chn->state == ECS_HYPERVISOR && chn->u.hv_handler < EVTCHN_MAX_HV_HANDLERS &&
+	    hv_handlers[chn->u.hv_handler] == handler) {
+		set_pending(d, chn->notify_vcpu, port);
+		rc = 0;
+	}
+	spin_unlock_irqrestore(&ed->lock, flags);
+	return rc;
 }
 
 static int bind_interdomain(struct domain *ld, struct evtchn_bind_interdomain *op)
@@ -515,6 +583,7 @@ int evtchn_send(struct domain *ld, evtchn_port_t lport)
 	struct evtchn_domain *ed = ld->evtchn;
 	struct domain *rd;
 	struct evtchn *lchn, *rchn;
+	evtchn_hv_handler_t handler;
 	unsigned long flags;
 	int rc = 0;
 
@@ -527,6 +596,14 @@ int evtchn_send(struct domain *ld, evtchn_port_t lport)
 	case ECS_IPI:
 		set_pending(ld, lchn->notify_vcpu, lport);
 		break;
+	case ECS_HYPERVISOR:
+		/* The service runs without our lock: it may notify the port back. */
+		handler = hv_handlers[lchn->u.hv_handler % EVTCHN_MAX_HV_HANDLERS];
+		spin_unlock_irqrestore(&ed->lock, flags);
+		if (handler) {
+			handler(ld, lport);
+		}
+		return 0;
 	case ECS_UNBOUND:
 		/* Nobody is listening yet: the notification is dropped, as in Xen. */
 		break;
@@ -596,6 +673,12 @@ static int get_status(struct domain *caller, struct evtchn_status *op)
 	case ECS_IPI:
 		op->status = EVTCHNSTAT_ipi;
 		break;
+	case ECS_HYPERVISOR:
+		/* Connected to the hypervisor's own backend (as Xen's consumer_is_xen ports). */
+		op->status = EVTCHNSTAT_interdomain;
+		op->u.interdomain.dom = DOMID_XEN;
+		op->u.interdomain.port = 0;
+		break;
 	}
 	spin_unlock_irqrestore(&d->evtchn->lock, flags);
 	return 0;
@@ -626,6 +709,7 @@ static int bind_vcpu(struct domain *d, const struct evtchn_bind_vcpu *op)
 		break;
 	case ECS_UNBOUND:
 	case ECS_INTERDOMAIN:
+	case ECS_HYPERVISOR:
 		chn->notify_vcpu = (uint16_t)op->vcpu;
 		break;
 	default:

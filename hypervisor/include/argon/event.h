@@ -10,6 +10,9 @@
  *    closes every port (interdomain peers see their end go back to unbound) and refuses new
  *    bindings to @d from then on.
  *  - evtchn_alloc_unbound_port(): ports a builder pre-binds (console, xenstore).
+ *  - evtchn_alloc_hv_port() / evtchn_hv_notify(): a port whose other end is Argon itself (the
+ *    in-hypervisor console backend): the guest's sends call a registered handler, and Argon
+ *    raises the port with evtchn_hv_notify(). See docs/design/console.md.
  *  - evtchn_poll(): the non-blocking part of SCHEDOP_poll.
  *
  * The architecture provides vcpu_kick() (argon/arch.h) and delivers the upcall on the way back to
@@ -40,7 +43,17 @@ enum evtchn_state {
 	ECS_INTERDOMAIN,	/* connected to (remote_dom, remote_port) */
 	ECS_VIRQ,		/* bound to a VIRQ */
 	ECS_IPI,		/* an inter-vCPU notification within the domain */
+	ECS_HYPERVISOR,		/* the other end is Argon: sends call a registered handler */
 };
+
+/**
+ * The in-hypervisor end of an ECS_HYPERVISOR port: called (with no event lock held, in the
+ * context of the sending vCPU) each time domain @d sends on its port @port.
+ */
+typedef void (*evtchn_hv_handler_t)(struct domain *d, evtchn_port_t port);
+
+/* How many distinct handlers (in-hypervisor services) may own ports. */
+#define EVTCHN_MAX_HV_HANDLERS 4
 
 /** One port of a domain. Guarded by the owning domain's evtchn_domain.lock. */
 struct evtchn {
@@ -56,6 +69,7 @@ struct evtchn {
 			evtchn_port_t remote_port;
 		} interdomain;
 		uint32_t virq;
+		uint32_t hv_handler;	/* ECS_HYPERVISOR: index into the handler table */
 	} u;
 };
 
@@ -98,6 +112,21 @@ bool virq_is_global(unsigned int virq);
  * Returns 0 and the port in *@port, -ENOSPC when @d has no free port, -ESRCH if it is dying.
  */
 int evtchn_alloc_unbound_port(struct domain *d, domid_t remote, evtchn_port_t *port);
+
+/**
+ * Allocate a port of @d whose remote end is the hypervisor: EVTCHNOP_send on it calls
+ * @handler(d, port) (after the event lock is released); EVTCHNOP_status reports it as
+ * interdomain with DOMID_XEN. The guest may move it (bind_vcpu) or close it like any port.
+ * Returns 0 and the port in *@port, -ENOSPC (no free port or handler slot), -ESRCH (dying).
+ */
+int evtchn_alloc_hv_port(struct domain *d, evtchn_hv_handler_t handler, evtchn_port_t *port);
+
+/**
+ * Raise port @port of @d on behalf of the hypervisor end, if it is still a hypervisor port
+ * owned by @handler (the guest may have closed it and reused the number). Returns 0 or -EINVAL.
+ * Safe from interrupt context.
+ */
+int evtchn_hv_notify(struct domain *d, evtchn_port_t port, evtchn_hv_handler_t handler);
 
 /**
  * Notify local port @port of @d as EVTCHNOP_send does (the hypervisor acting as @d). Returns 0,
