@@ -12,6 +12,12 @@
 /** Write @n bytes to the hypervisor's serial console (polled, usable from any context). */
 void arch_console_write(const char *s, size_t n);
 
+/**
+ * The next byte received on the serial console, or -1 when none is waiting (polled, never
+ * blocks; usable from any context).
+ */
+int arch_console_getc(void);
+
 /** Nanoseconds since boot; 0 until the clock is calibrated. */
 s_time_t arch_now(void);
 

@@ -1,10 +1,14 @@
-/* The 16550 UART on COM1: Argon's console output, polled so it works from any context. */
+/*
+ * The 16550 UART on COM1: Argon's console, polled in both directions so it works from any context
+ * (input is polled from a timer; see docs/design/console.md).
+ */
 #include <argon/arch.h>
 #include <argon/cmdline.h>
 #include <asm/io.h>
 
 #define COM1 0x3f8
 #define UART_THR 0	/* transmit holding */
+#define UART_RBR 0	/* receive buffer */
 #define UART_DLL 0	/* divisor latch low (DLAB=1) */
 #define UART_IER 1
 #define UART_DLM 1	/* divisor latch high (DLAB=1) */
@@ -12,7 +16,9 @@
 #define UART_LCR 3
 #define UART_MCR 4
 #define UART_LSR 5
+#define LSR_DR 0x01	/* data ready */
 #define LSR_THRE 0x20
+#define LSR_NO_UART 0xff	/* what an absent device reads as */
 #define UART_CLOCK 115200
 
 /* "com1=<baud>": the line speed (the rest of Xen's com1= syntax is fixed at 8n1). */
@@ -57,4 +63,14 @@ void arch_console_write(const char *s, size_t n)
 		}
 		serial_putc(*s++);
 	}
+}
+
+int arch_console_getc(void)
+{
+	uint8_t lsr = inb(COM1 + UART_LSR);
+
+	if (lsr == LSR_NO_UART || !(lsr & LSR_DR)) {
+		return -1;
+	}
+	return inb(COM1 + UART_RBR);
 }
