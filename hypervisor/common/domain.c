@@ -5,6 +5,7 @@
 #include <argon/errno.h>
 #include <argon/event.h>
 #include <argon/grant.h>
+#include <argon/guest_console.h>
 #include <argon/lib.h>
 #include <argon/mm.h>
 #include <argon/schedule.h>
@@ -231,6 +232,8 @@ void domain_destroy(struct domain *d)
 	uint32_t m;
 
 	d->state = DOMAIN_DYING;
+	/* Its console ring page is about to be freed: Argon stops serving it first. */
+	console_domain_destroy(d);
 	for (m = 0; m < d->max_vcpus; m++) {
 		vcpu_timers_kill(d->vcpus[m]);
 	}

@@ -3,30 +3,10 @@
 #include <argon/domain.h>
 #include <argon/errno.h>
 #include <argon/guest_access.h>
+#include <argon/guest_console.h>
 #include <argon/hypercall.h>
 #include <argon/lib.h>
 #include <public/xen.h>
-
-/* Each line of guest output becomes one log line tagged with the domain, like Xen's "(d1)". */
-static void guest_console_write(struct domain *d, const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-		bool flush = c == '\n' || d->console_len == sizeof(d->console_line) - 1;
-
-		if (c != '\n' && c != '\r' && d->console_len < sizeof(d->console_line) - 1) {
-			/* Unprintable bytes from a guest must not reach the serial line as controls. */
-			d->console_line[d->console_len++] = (c >= 0x20 && c < 0x7f) || c == '\t' ? c : '?';
-		}
-		if (flush) {
-			d->console_line[d->console_len] = '\0';
-			log_info("(d%u) %s\n", d->domain_id, d->console_line);
-			d->console_len = 0;
-		}
-	}
-}
 
 long do_console_io(uint64_t cmd, uint64_t count, uint64_t buffer, uint64_t a4, uint64_t a5)
 {
@@ -49,13 +29,32 @@ long do_console_io(uint64_t cmd, uint64_t count, uint64_t buffer, uint64_t a4, u
 			if (copy_from_guest(chunk, buffer + done, n)) {
 				return -EFAULT;
 			}
-			guest_console_write(d, chunk, n);
+			console_guest_write(d, chunk, n);
 			done += n;
 		}
 		return 0;
 	case CONSOLEIO_read:
-		/* No serial input path yet: nothing to read. */
-		return 0;
+		/* Serial input that reached domain 0 (the focus; VIRQ_CONSOLE announced it). */
+		if (count > INT32_MAX) {
+			return -E2BIG;
+		}
+		if (d->domain_id != 0) {
+			return 0;	/* input is routed to domain 0 only (as Xen's hardware domain) */
+		}
+		while (done < count) {
+			size_t n = console_dom0_peek(chunk, MIN(sizeof(chunk), count - done));
+
+			if (!n) {
+				break;
+			}
+			if (copy_to_guest(buffer + done, chunk, n)) {
+				return -EFAULT;
+			}
+			/* Consumed only once delivered: a fault loses nothing. */
+			console_dom0_consume(n);
+			done += n;
+		}
+		return (long)done;
 	default:
 		return -ENOSYS;
 	}

@@ -4,6 +4,7 @@
 #include <argon/arch.h>
 #include <argon/cmdline.h>
 #include <argon/console.h>
+#include <argon/guest_console.h>
 #include <argon/lib.h>
 #include <argon/mm.h>
 #include <argon/multiboot2.h>
@@ -185,6 +186,8 @@ static void start_boot_domains(void)
 		}
 		built++;
 	}
+	/* Serial input now goes to domain 0 (or Argon); Ctrl-A three times switches. */
+	console_input_start();
 	pv_sched_start();
 }
 

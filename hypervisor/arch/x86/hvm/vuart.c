@@ -5,6 +5,7 @@
  */
 #include <argon/console.h>
 #include <argon/domain.h>
+#include <argon/guest_console.h>
 #include <asm/hvm/vuart.h>
 
 #define UART_LSR_DR 0x01
@@ -12,21 +13,6 @@
 #define UART_LSR_TEMT 0x40
 #define UART_LCR_DLAB 0x80
 #define UART_MSR_DCD_DSR_CTS 0xb0
-
-static void put_char(struct domain *d, char c)
-{
-	bool flush = c == '\n' || d->console_len == sizeof(d->console_line) - 1;
-
-	if (c != '\n' && c != '\r' && d->console_len < sizeof(d->console_line) - 1) {
-		/* Unprintable bytes from a guest must not reach the serial line as controls. */
-		d->console_line[d->console_len++] = (c >= 0x20 && c < 0x7f) || c == '\t' ? c : '?';
-	}
-	if (flush) {
-		d->console_line[d->console_len] = '\0';
-		log_info("(d%u) %s\n", d->domain_id, d->console_line);
-		d->console_len = 0;
-	}
-}
 
 void vuart_io(struct domain *d, struct vuart *u, uint16_t port, bool in, uint32_t *val)
 {
@@ -52,7 +38,9 @@ void vuart_io(struct domain *d, struct vuart *u, uint16_t port, bool in, uint32_
 		if (dlab) {
 			u->dll = v;
 		} else {
-			put_char(d, (char)v);
+			char c = (char)v;
+
+			console_guest_write(d, &c, 1);
 		}
 		break;
 	case 1:
