@@ -2,7 +2,9 @@
  * The PV domain builder for boot-time domains: loads an ELF kernel with Xen notes and lays out
  * the x86-64 PV start of day (Xen's public xen.h "start-of-day memory layout"): from pfn 0, mapped
  * at VIRT_BASE, come the kernel, the initrd (unless MOD_START_PFN asks for it unmapped), the p2m
- * list, start_info, the boot page tables [L4][L3][L2][L1...] and a boot stack page; the mapping
+ * list, start_info, for unprivileged domains the xenstore page (a zeroed placeholder until a
+ * toolstack brings xenstore) and the console ring page (served by Argon: guest_console.c), the
+ * boot page tables [L4][L3][L2][L1...] and a boot stack page; the mapping
  * ends on a 4 MiB boundary at least 512 KiB past the last of them and fits one L2 (1 GiB).
  */
 #include <argon/bootdom.h>
@@ -10,6 +12,7 @@
 #include <argon/domain.h>
 #include <argon/elf.h>
 #include <argon/errno.h>
+#include <argon/guest_console.h>
 #include <argon/lib.h>
 #include <argon/mm.h>
 #include <argon/schedule.h>
@@ -32,6 +35,8 @@ struct layout {
 	bool initrd_unmapped;
 	uint64_t p2m_pfn, p2m_pages;
 	uint64_t start_info_pfn;
+	bool domu;				/* unprivileged: gets store and console pages */
+	uint64_t store_pfn, console_pfn;	/* valid when domu */
 	uint64_t pt_pfn, nr_pt;			/* L4, L3, L2, then the L1s */
 	uint64_t stack_pfn;
 	uint64_t mapped_pages;			/* pfns [0, mapped_pages) are mapped at virt_base */
@@ -72,6 +77,10 @@ static int plan(struct layout *l, const struct elf_image *img, uint64_t initrd_l
 		l->p2m_pfn = next;
 		next += l->p2m_pages;
 		l->start_info_pfn = next++;
+		if (l->domu) {
+			l->store_pfn = next++;
+			l->console_pfn = next++;
+		}
 		l->pt_pfn = next;
 		next += 3 + nr_l1;
 		l->stack_pfn = next++;
@@ -168,7 +177,7 @@ static void build_page_tables(const struct layout *l, const uint64_t *p2m)
 }
 
 static void fill_start_info(const struct layout *l, const uint64_t *p2m, struct domain *d,
-			    const char *cmdline, uint64_t initrd_len)
+			    const char *cmdline, uint64_t initrd_len, evtchn_port_t console_port)
 {
 	struct start_info *si = pfn_va(p2m, l->start_info_pfn);
 	uint64_t vb = l->virt_base;
@@ -186,6 +195,11 @@ static void fill_start_info(const struct layout *l, const uint64_t *p2m, struct 
 	if (initrd_len) {
 		si->mod_start = l->initrd_unmapped ? l->initrd_pfn : vb + (l->initrd_pfn << PAGE_SHIFT);
 		si->mod_len = initrd_len;
+	}
+	if (l->domu) {
+		/* store_mfn/store_evtchn stay 0 (no xenstore yet: Linux takes its local path). */
+		si->console.domU.mfn = p2m[l->console_pfn];
+		si->console.domU.evtchn = console_port;
 	}
 	strlcpy(si->cmd_line, cmdline, sizeof(si->cmd_line));
 }
@@ -248,6 +262,7 @@ int pv_build_domain(const struct boot_domain_spec *spec, const void *kernel, uin
 	struct vcpu *v;
 	const char *why = "";
 	uint64_t *p2m = NULL, hpage;
+	evtchn_port_t console_port = 0;
 	int rc, order;
 
 	log_info("*** Building domain %u (%llu KiB kernel, %llu KiB initrd, %llu MiB) ***\n", id,
@@ -262,6 +277,7 @@ int pv_build_domain(const struct boot_domain_spec *spec, const void *kernel, uin
 		return rc;
 	}
 	l.nr_pages = mem_bytes >> PAGE_SHIFT;
+	l.domu = !spec->privileged;
 	rc = plan(&l, &img, initrd_len, &why);
 	if (rc) {
 		log_err("d%u: cannot lay out the domain: %s\n", id, why);
@@ -298,7 +314,17 @@ int pv_build_domain(const struct boot_domain_spec *spec, const void *kernel, uin
 	copy_to_pseudo_phys(p2m, l.p2m_pfn << PAGE_SHIFT, (const uint8_t *)p2m,
 			    l.nr_pages * sizeof(uint64_t));
 	build_page_tables(&l, p2m);
-	fill_start_info(&l, p2m, d, cmdline, initrd_len);
+	if (l.domu) {
+		/* The ring page is zeroed like every new frame; Argon is the other end of its port. */
+		rc = console_ring_attach(d, _mfn(p2m[l.console_pfn]), &console_port);
+		if (rc) {
+			log_err("d%u: cannot set up the console ring (error %d)\n", id, rc);
+			heap_free(&sys_heap, paddr_to_mfn(virt_to_phys(p2m)), (unsigned int)order);
+			domain_destroy(d);
+			return rc;
+		}
+	}
+	fill_start_info(&l, p2m, d, cmdline, initrd_len, console_port);
 	if (img.notes.has_hypercall_page) {
 		hpage = (img.notes.hypercall_page - l.virt_base) >> PAGE_SHIFT;
 		fill_hypercall_page(pfn_va(p2m, hpage));
