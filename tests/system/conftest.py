@@ -65,9 +65,15 @@ def hypervisor_elf():
 
 @pytest.fixture
 def boot(hypervisor_elf, tmp_path, request):
-    """boot(cmdline, modules=(), smp=1, mem=512, timeout=60, extra=(), cpu=None) -> Boot"""
+    """boot(cmdline, modules=(), smp=1, mem=512, timeout=60, extra=(), cpu=None, input=()) -> Boot
 
-    def run(cmdline="test-exit", modules=(), smp=1, mem=512, timeout=60, extra=(), cpu=None):
+    input: an optional script of (pattern, bytes) steps typed on the serial line (QEMU's stdin),
+    in order: a step's bytes are written once a line of the log so far matches its regular
+    expression (searched like Boot.find). QEMU's stdio multiplexer takes Ctrl-A as its escape,
+    so a literal Ctrl-A must be written as b"\x01\x01". Without input, stdin is /dev/null."""
+
+    def run(cmdline="test-exit", modules=(), smp=1, mem=512, timeout=60, extra=(), cpu=None,
+            input=()):
         iso = str(tmp_path / "argon.iso")
         mk = ["scripts/mkiso", "--out", iso, "--hv-cmdline", cmdline]
         for m in modules:
@@ -81,8 +87,9 @@ def boot(hypervisor_elf, tmp_path, request):
         env = dict(os.environ)
         if cpu:
             env["ARGON_QEMU_CPU"] = cpu
-        proc = subprocess.Popen(cmd, cwd=TOP, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, env=env)
+        steps = [(re.compile(p), data) for p, data in input]
+        proc = subprocess.Popen(cmd, cwd=TOP, stdin=subprocess.PIPE if steps else subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
         result = Boot(rc=-1, log_path=log_path)
         for raw in proc.stdout:
             now = time.monotonic() - start
@@ -92,6 +99,17 @@ def boot(hypervisor_elf, tmp_path, request):
                 result.lines.append(Line(now, int(m.group(1)) + int(m.group(2)) / 1e6, m.group(3)))
             else:
                 result.lines.append(Line(now, None, text))
+            while steps and any(steps[0][0].search(l.text) for l in result.lines):
+                try:
+                    proc.stdin.write(steps.pop(0)[1])
+                    proc.stdin.flush()
+                except BrokenPipeError:
+                    steps.clear()
+        if proc.stdin:
+            try:
+                proc.stdin.close()
+            except BrokenPipeError:
+                pass
         result.rc = proc.wait()
         return result
 

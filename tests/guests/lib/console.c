@@ -1,11 +1,19 @@
-/* Console output through console_io(CONSOLEIO_write) and printk on the hypervisor's vsnprintf. */
+/*
+ * Console output through console_io(CONSOLEIO_write), or through the PV console ring once
+ * xencons_init() found one (unprivileged domains), and printk on the hypervisor's vsnprintf.
+ */
 #include <argon/lib.h>
 
 #include <guest/guest.h>
 #include <guest/hypercall.h>
+#include <guest/xencons.h>
 
 void console_write(const char *s, size_t len)
 {
+	if (xencons) {
+		xencons_write(s, len);
+		return;
+	}
 	while (len) {
 		unsigned int chunk = len > 1024 ? 1024 : (unsigned int)len;
 

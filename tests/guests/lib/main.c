@@ -9,6 +9,7 @@
 #include <guest/hypercall.h>
 #include <guest/test.h>
 #include <guest/traps.h>
+#include <guest/xencons.h>
 
 #include <public/sched.h>
 
@@ -89,6 +90,8 @@ void guest_main(const struct start_info *si)
 	long rc;
 
 	start_info = si;
+	/* An unprivileged domain has no console_io: its output goes through its console ring. */
+	xencons_init();
 	printk("Argon PV test kernel: start_info at %p, %lu pages\n", (const void *)si,
 	       si->nr_pages);
 
