@@ -73,3 +73,12 @@ def test_ldt_is_installed_checked_and_cleared(boot):
     b = run_guest(boot, "ldt")
     assert b.rc == EXIT_SUCCESS, b.text
     assert_all_pass(b)
+
+
+def test_unprivileged_port_io_reads_all_ones(boot):
+    """An unprivileged kernel with IOPL 1: reads of ungranted ports give all ones, writes vanish
+    (no console for it: its shutdown reason carries the verdict)."""
+    kernel = os.path.join(GUESTS, "iodomu.elf")
+    b = boot("test-exit", modules=[f"{kernel} argon:dom=1,mem=16M"])
+    assert b.rc == EXIT_SUCCESS, b.text
+    b.must_find(r"^d1: shut down: poweroff \(0\)$")

@@ -83,8 +83,14 @@ bool pv_emulate_io(struct cpu_regs *regs)
 	unsigned int i = 0, size = 4, port, len;
 	bool in;
 
-	if (!v->domain->is_privileged || !pv_iopl_admits(v) ||
-	    copy_from_guest(insn, regs->rip, 2)) {
+	bool granted = v->domain->is_privileged;
+
+	/*
+	 * With its virtual IOPL high enough a kernel may execute in/out; ports it was not granted
+	 * (every port, for an unprivileged domain) read all ones and ignore writes, as on Xen, so a
+	 * domU's probing of absent hardware (Linux's early PCI probe) finds nothing rather than dying.
+	 */
+	if (!pv_iopl_admits(v) || copy_from_guest(insn, regs->rip, 2)) {
 		return false;
 	}
 	if (insn[0] == 0x66) {
@@ -111,7 +117,7 @@ bool pv_emulate_io(struct cpu_regs *regs)
 	}
 	in = !(insn[i] & 2);
 	if (in) {
-		uint32_t val = port_in(port, size);
+		uint32_t val = granted ? port_in(port, size) : (uint32_t)(((uint64_t)1 << (8 * size)) - 1);
 
 		if (size == 4) {
 			regs->rax = val;	/* a 32-bit result zero-extends into rax */
@@ -120,7 +126,7 @@ bool pv_emulate_io(struct cpu_regs *regs)
 
 			regs->rax = (regs->rax & ~mask) | val;
 		}
-	} else {
+	} else if (granted) {
 		port_out(port, size, (uint32_t)regs->rax);
 	}
 	regs->rip += len;
