@@ -53,6 +53,7 @@ void hvm_domain_destroy(struct domain *d)
 			free_xenheap(v->arch.hvm, sizeof(struct hvm_vcpu));
 			v->arch.hvm = NULL;
 		}
+		hvm_platform_destroy(d);
 		hvm_p2m_destroy(d);
 		free_xenheap(d->arch.hvm, sizeof(struct hvm_domain));
 		d->arch.hvm = NULL;
@@ -171,6 +172,7 @@ int hvm_build_and_run(unsigned int id, const void *image, uint64_t len, const ch
 	}
 	v->arch.hvm->log_budget = 50;
 	vlapic_init(v, v->vcpu_id);
+	hvm_platform_init(d, mem_bytes);
 	multiboot_state(&boot, entry);
 	rc = hvm_ops->vcpu_create(v, &boot, d->arch.hvm->p2m_root);
 	if (rc) {

@@ -414,11 +414,16 @@ static __noreturn void domain_stopped(struct vcpu *v)
 /* Wait, with host interrupts on, until @v has an interrupt to take or its domain stops. */
 static void wait_for_interrupt(struct vcpu *v)
 {
-	while (vlapic_pending(v) < 0 && v->domain->state == DOMAIN_RUNNING) {
-		local_irq_disable();
-		if (vlapic_pending(v) >= 0) {
-			local_irq_enable();
+	while (v->domain->state == DOMAIN_RUNNING) {
+		hvm_platform_poll(v);
+		if (hvm_irq_pending(v)) {
 			break;
+		}
+		/* Checked again with interrupts off: a timer that fired in between is not lost. */
+		local_irq_disable();
+		if (hvm_irq_pending(v) || hvm_platform_due(v)) {
+			local_irq_enable();
+			continue;
 		}
 		safe_halt();
 	}
@@ -428,12 +433,16 @@ static void wait_for_interrupt(struct vcpu *v)
 void hvm_deliver_interrupts(struct vcpu *v)
 {
 	int vec = vlapic_pending(v);
+	bool pic = vec < 0 && hvm_irq_pending(v);
 
-	if (vec < 0) {
+	if (vec < 0 && !pic) {
 		return;
 	}
 	if (hvm_ops->interrupts_enabled(v)) {
-		if (hvm_ops->inject_interrupt(v, (unsigned int)vec)) {
+		/* interrupts_enabled() means nothing is queued, so the injection cannot fail. */
+		if (pic) {
+			hvm_ops->inject_interrupt(v, vpic_ack(&v->domain->arch.hvm->pic));
+		} else if (hvm_ops->inject_interrupt(v, (unsigned int)vec)) {
 			vlapic_ack(v, vec);
 		}
 		hvm_ops->request_irq_window(v, false);
@@ -461,6 +470,7 @@ __noreturn void hvm_run_vcpu(struct vcpu *v)
 				safe_halt();
 			}
 		}
+		hvm_platform_poll(v);
 		hvm_deliver_interrupts(v);
 		hvm_ops->run(v);
 	}

@@ -10,26 +10,43 @@
 
 struct io_handler {
 	uint16_t base, count;
-	void (*fn)(struct vcpu *v, uint16_t port, bool in, uint32_t *val);
+	/* @size is 1 unless the handler is wide (it takes 2- and 4-byte accesses whole). */
+	void (*fn)(struct vcpu *v, uint16_t port, unsigned int size, bool in, uint32_t *val);
 	const char *name;
+	bool wide;
 };
 
-static void uart_io(struct vcpu *v, uint16_t port, bool in, uint32_t *val)
+static void uart_io(struct vcpu *v, uint16_t port, unsigned int size, bool in, uint32_t *val)
 {
 	vuart_io(v->domain, &v->domain->arch.hvm->uart, port, in, val);
 }
 
 /* Port 0x80: POST codes; writes are common and meaningless here. */
-static void post_io(struct vcpu *v, uint16_t port, bool in, uint32_t *val)
+static void post_io(struct vcpu *v, uint16_t port, unsigned int size, bool in, uint32_t *val)
 {
 	if (in) {
 		*val = 0xff;
 	}
 }
 
+/* PIC, PIT, RTC and PCI configuration ports (hvm/platform.c). */
+static void platform_io(struct vcpu *v, uint16_t port, unsigned int size, bool in, uint32_t *val)
+{
+	if (!hvm_platform_io(v, port, size, in, val) && in) {
+		*val = 0xffffffff;
+	}
+}
+
 static const struct io_handler io_handlers[] = {
-	{ VUART_BASE, VUART_PORTS, uart_io, "COM1" },
-	{ 0x80, 1, post_io, "POST" },
+	{ VUART_BASE, VUART_PORTS, uart_io, "COM1", false },
+	{ 0x80, 1, post_io, "POST", false },
+	{ 0x20, 2, platform_io, "PIC master", false },
+	{ 0xa0, 2, platform_io, "PIC slave", false },
+	{ 0x4d0, 2, platform_io, "ELCR", false },
+	{ 0x40, 4, platform_io, "PIT", false },
+	{ 0x61, 1, platform_io, "PIT gate 2", false },
+	{ 0x70, 2, platform_io, "RTC", false },
+	{ 0xcf8, 8, platform_io, "PCI configuration", true },
 };
 
 /* One access of @size bytes; multi-byte accesses to byte-wide devices go byte by byte. */
@@ -43,10 +60,14 @@ static void port_access(struct vcpu *v, uint16_t port, unsigned int size, bool i
 		if (port >= h->base && port < h->base + h->count) {
 			uint32_t out = 0;
 
+			if (h->wide) {
+				h->fn(v, port, size, in, val);
+				return;
+			}
 			for (b = 0; b < size; b++) {
 				uint32_t byte = in ? 0 : (*val >> (8 * b)) & 0xff;
 
-				h->fn(v, (uint16_t)(port + b), in, &byte);
+				h->fn(v, (uint16_t)(port + b), 1, in, &byte);
 				out |= (byte & 0xff) << (8 * b);
 			}
 			if (in) {

@@ -1,6 +1,6 @@
 /*
  * Nested page faults: a guest-physical address outside guest RAM is either an emulated device
- * (the local APIC page) or nothing, which crashes the domain. An emulated access is carried out by
+ * (the local APIC or IO-APIC page) or nothing, which crashes the domain. An emulated access is carried out by
  * decoding the instruction at rip (no decode assists are assumed: QEMU TCG has none) and running it
  * against the device through the executor in emulate.c.
  */
@@ -39,16 +39,42 @@ static int lapic_mmio(struct vcpu *v, uint64_t gpa, void *val, unsigned int size
 	return 0;
 }
 
+/* The IO-APIC takes aligned 32-bit accesses; anything else is ignored (reads: zero). */
+static int ioapic_mmio(struct vcpu *v, uint64_t gpa, void *val, unsigned int size, bool write)
+{
+	uint32_t off = (uint32_t)(gpa - VIOAPIC_BASE), reg = 0;
+
+	if (size != 4 || (off & 3)) {
+		hvm_log(v, "IO-APIC access of %u bytes at %#x ignored\n", size, off);
+		if (!write) {
+			memset(val, 0, size);
+		}
+		return 0;
+	}
+	if (write) {
+		memcpy(&reg, val, 4);
+	}
+	vioapic_mmio(&v->domain->arch.hvm->ioapic, off, write, &reg);
+	if (!write) {
+		memcpy(val, &reg, 4);
+	}
+	return 0;
+}
+
 /* True if an emulated device claims guest-physical address @gpa. */
 static bool mmio_claims(uint64_t gpa)
 {
-	return gpa >= VLAPIC_BASE && gpa < VLAPIC_BASE + VLAPIC_SIZE;
+	return (gpa >= VLAPIC_BASE && gpa < VLAPIC_BASE + VLAPIC_SIZE) ||
+	       (gpa >= VIOAPIC_BASE && gpa < VIOAPIC_BASE + VIOAPIC_SIZE);
 }
 
 static int mmio_access(struct vcpu *v, uint64_t gpa, void *val, unsigned int size, bool write)
 {
 	if (gpa >= VLAPIC_BASE && gpa + size <= VLAPIC_BASE + VLAPIC_SIZE) {
 		return lapic_mmio(v, gpa, val, size, write);
+	}
+	if (gpa >= VIOAPIC_BASE && gpa + size <= VIOAPIC_BASE + VIOAPIC_SIZE) {
+		return ioapic_mmio(v, gpa, val, size, write);
 	}
 	return -EFAULT;
 }

@@ -176,6 +176,25 @@ void vlapic_ack(struct vcpu *v, int vec)
 	set_bit32(vl(v)->isr, (unsigned int)vec);
 }
 
+bool vlapic_accepts_extint(const struct vcpu *v)
+{
+	const struct vlapic *a = vl(v);
+
+	return (a->svr & APIC_SVR_ENABLE) && !(a->lvt_lint0 & APIC_LVT_MASKED) &&
+	       ((a->lvt_lint0 >> 8) & 7) == 7;
+}
+
+bool vlapic_match_dest(const struct vcpu *v, uint8_t dest, bool logical)
+{
+	const struct vlapic *a = vl(v);
+
+	if (!logical) {
+		return dest == 0xff || dest == a->id;
+	}
+	/* Flat model (DFR 0xf...): a bit per APIC in LDR[31:24]. Cluster mode is not offered. */
+	return (a->ldr >> 24) & dest;
+}
+
 bool vlapic_access(struct vcpu *v, uint32_t off, bool write, uint32_t *val)
 {
 	struct vlapic *a = vl(v);
@@ -245,6 +264,7 @@ bool vlapic_access(struct vcpu *v, uint32_t off, bool write, uint32_t *val)
 		isr = highest_bit(a->isr);
 		if (isr >= 0) {
 			clear_bit32(a->isr, (unsigned int)isr);
+			hvm_platform_eoi(v, (uint8_t)isr);
 		}
 		return true;
 	case APIC_LDR: a->ldr = *val & 0xff000000; return true;

@@ -14,6 +14,7 @@
 #include <argon/types.h>
 #include <asm/hvm/regs.h>
 #include <asm/hvm/vlapic.h>
+#include <asm/hvm/vplatform.h>
 #include <asm/hvm/vuart.h>
 
 /** Segment registers, in the order of the x86 encoding (ES=0 ... GS=5), then the tables. */
@@ -126,6 +127,15 @@ struct hvm_domain {
 	uint64_t p2m_table_pages;	/* frames the nested tables use (from the hypervisor heap) */
 	uint64_t params[64];		/* HVM_PARAM_* values (hvm_op set/get_param) */
 	struct vuart uart;		/* COM1 */
+	/* The legacy platform (hvm/platform.c); touched only by the CPU running the domain. */
+	struct vpic pic;
+	struct vpit pit;
+	struct vrtc rtc;
+	struct vioapic ioapic;
+	struct vpci pci;
+	struct timer pit_timer;		/* wakes the CPU at pit_deadline */
+	s_time_t pit_deadline;		/* next rising edge of PIT channel 0 (-1: none) */
+	uint64_t pit_irqs;		/* IRQ 0 edges raised */
 };
 
 /** The vendor chosen at boot, NULL when the CPU has no usable hardware assist. */
@@ -234,6 +244,23 @@ bool hvm_emulate_mmio(struct vcpu *v, uint64_t gpa);
 
 /** Deliver a pending virtual interrupt if the guest can take it (before each entry). */
 void hvm_deliver_interrupts(struct vcpu *v);
+
+/** Set up @d's legacy platform devices (PIC, PIT, RTC, IO-APIC, PCI) for @mem_bytes of RAM. */
+void hvm_platform_init(struct domain *d, uint64_t mem_bytes);
+/** Stop the platform's timers (before the domain is freed). */
+void hvm_platform_destroy(struct domain *d);
+/** Port I/O to the platform devices: true if @port is theirs (@val in/out, @size bytes). */
+bool hvm_platform_io(struct vcpu *v, uint16_t port, unsigned int size, bool in, uint32_t *val);
+/** Raise the interrupts that came due (PIT channel 0); called before each entry and while halted. */
+void hvm_platform_poll(struct vcpu *v);
+/** True when a platform timer is due and hvm_platform_poll() has work (host interrupts off). */
+bool hvm_platform_due(const struct vcpu *v);
+/** Drive ISA interrupt line @irq (0-15) to @level: the PIC input and its IO-APIC pin. */
+void hvm_isa_irq(struct domain *d, unsigned int irq, bool level);
+/** The local APIC of @v took an EOI for @vector (level-triggered IO-APIC pins). */
+void hvm_platform_eoi(struct vcpu *v, uint8_t vector);
+/** True when @v has an interrupt to take from its local APIC or, through LINT0, the PIC. */
+bool hvm_irq_pending(const struct vcpu *v);
 
 /** Mode of the guest's code segment: 2, 4 or 8 (bytes of default operand/address size). */
 unsigned int hvm_code_bytes(const struct vcpu *v);

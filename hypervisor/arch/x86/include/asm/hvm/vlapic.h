@@ -35,4 +35,9 @@ void vlapic_ack(struct vcpu *v, int vec);
 /** Request @vec (an edge-triggered fixed interrupt). */
 void vlapic_set_irq(struct vcpu *v, unsigned int vec);
 
+/** True when LINT0 takes the PIC's interrupts: APIC enabled, LVT0 unmasked, ExtINT delivery. */
+bool vlapic_accepts_extint(const struct vcpu *v);
+/** True when an interrupt message for @dest (@logical: flat logical mode) addresses @v's APIC. */
+bool vlapic_match_dest(const struct vcpu *v, uint8_t dest, bool logical);
+
 #endif
