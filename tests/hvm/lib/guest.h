@@ -126,6 +126,23 @@ void test_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 		}                                                                           \
 	} while (0)
 
+/** The Multiboot v1 information Argon's HVM builder passes in EBX (flags bit 6: mmap). */
+struct mb1_info {
+	uint32_t flags, mem_lower, mem_upper, boot_device, cmdline;
+	uint32_t mods_count, mods_addr, syms[4];
+	uint32_t mmap_length, mmap_addr;
+};
+
+/** One Multiboot memory map entry: @size counts the bytes after itself (20: E820's layout). */
+struct mb1_mmap_entry {
+	uint32_t size;
+	uint64_t addr, len;
+	uint32_t type;
+} __attribute__((packed));
+
+/** The information block the guest was started with. */
+extern const struct mb1_info *boot_mbi;
+
 /** The command line the domain was started with. */
 extern const char *guest_cmdline;
 

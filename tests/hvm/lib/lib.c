@@ -301,10 +301,6 @@ void test_note(const char *fmt, ...)
 	__builtin_va_end(ap);
 }
 
-struct mb1_info {
-	uint32_t flags, mem_lower, mem_upper, boot_device, cmdline;
-};
-
 uint32_t boot_magic;
 const struct mb1_info *boot_mbi;
 

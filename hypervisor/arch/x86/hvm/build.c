@@ -16,6 +16,7 @@
 #include <argon/mm.h>
 #include <argon/multiboot2.h>
 #include <asm/cpu.h>
+#include <asm/hvm/firmware.h>
 #include <asm/hvm/hvm.h>
 #include <asm/page.h>
 
@@ -25,12 +26,22 @@
 #define MB1_LOADER_MAGIC 0x2badb002U
 #define MB1_INFO_MEMORY (1U << 0)
 #define MB1_INFO_CMDLINE (1U << 2)
+#define MB1_INFO_MMAP (1U << 6)
+#define MB1_MMAP_GPA 0x8000UL
 #define LOAD_MIN MB(1)
 
-/** The start of the Multiboot v1 information block (Multiboot specification 0.6.96, 3.3). */
+/** The Multiboot v1 information block up to the memory map (Multiboot specification 0.6.96, 3.3). */
 struct mb1_info {
 	uint32_t flags, mem_lower, mem_upper, boot_device, cmdline;
+	uint32_t mods_count, mods_addr, syms[4];
+	uint32_t mmap_length, mmap_addr;
 };
+
+/** A Multiboot memory map entry: the E820 entry with the size of the rest in front. */
+struct mb1_mmap_entry {
+	uint32_t size;
+	struct e820_entry e;
+} __packed;
 
 static char opt_hvm[16];
 string_param("hvm", opt_hvm);
@@ -88,7 +99,8 @@ static void multiboot_state(struct hvm_boot_state *s, uint64_t entry)
 }
 
 static int load_image(struct domain *d, const void *image, uint64_t len, const char *cmdline,
-		      uint64_t mem, uint64_t *entry)
+		      uint64_t mem, const struct e820_entry *e820, unsigned int nr_e820,
+		      uint64_t *entry)
 {
 	struct elf_image img;
 	struct mb1_info mbi = { 0 };
@@ -117,10 +129,19 @@ static int load_image(struct domain *d, const void *image, uint64_t len, const c
 			(unsigned long long)img.entry);
 		return -ENOEXEC;
 	}
-	mbi.flags = MB1_INFO_MEMORY | MB1_INFO_CMDLINE;
-	mbi.mem_lower = 640;
+	mbi.flags = MB1_INFO_MEMORY | MB1_INFO_CMDLINE | MB1_INFO_MMAP;
+	mbi.mem_lower = HVM_EBDA_GPA >> 10;
 	mbi.mem_upper = (uint32_t)((mem - MB(1)) >> 10);
 	mbi.cmdline = MB1_CMDLINE_GPA;
+	mbi.mmap_addr = MB1_MMAP_GPA;
+	mbi.mmap_length = (uint32_t)(nr_e820 * sizeof(struct mb1_mmap_entry));
+	for (i = 0; i < nr_e820; i++) {
+		struct mb1_mmap_entry m = { .size = sizeof(struct e820_entry), .e = e820[i] };
+
+		if (hvm_copy_to_gpa(d, MB1_MMAP_GPA + i * sizeof(m), &m, sizeof(m))) {
+			return -EFAULT;
+		}
+	}
 	n = MIN(strlen(cmdline), (size_t)(PAGE_SIZE - 0x100 - 1));
 	if (hvm_copy_to_gpa(d, MB1_INFO_GPA, &mbi, sizeof(mbi)) ||
 	    hvm_copy_to_gpa(d, MB1_CMDLINE_GPA, cmdline, n)) {
@@ -130,9 +151,32 @@ static int load_image(struct domain *d, const void *image, uint64_t len, const c
 	return 0;
 }
 
+/* The ACPI tables in the BIOS area below 1 MiB, where guests look for the RSDP. */
+static int build_firmware(struct domain *d)
+{
+	struct hvm_acpi_config c = {
+		.base_gpa = HVM_ACPI_GPA, .nr_vcpus = d->max_vcpus, .lapic_addr = VLAPIC_BASE,
+		.ioapic_addr = VIOAPIC_BASE, .ioapic_id = 0,
+	};
+	uint8_t *buf = alloc_xenheap(HVM_ACPI_SIZE);
+	int rc;
+
+	if (!buf) {
+		return -ENOMEM;
+	}
+	rc = hvm_acpi_build(&c, buf, HVM_ACPI_SIZE);
+	if (!rc) {
+		rc = hvm_copy_to_gpa(d, HVM_ACPI_GPA, buf, HVM_ACPI_SIZE);
+	}
+	free_xenheap(buf, HVM_ACPI_SIZE);
+	return rc;
+}
+
 int hvm_build_and_run(unsigned int id, const void *image, uint64_t len, const char *cmdline,
 		      uint64_t mem_bytes)
 {
+	struct e820_entry e820[HVM_E820_MAX];
+	unsigned int nr_e820;
 	struct hvm_boot_state boot;
 	struct domain *d;
 	struct vcpu *v;
@@ -166,7 +210,12 @@ int hvm_build_and_run(unsigned int id, const void *image, uint64_t len, const ch
 	if (rc) {
 		goto fail;
 	}
-	rc = load_image(d, image, len, cmdline, mem_bytes, &entry);
+	nr_e820 = hvm_e820_build(mem_bytes, e820);
+	rc = build_firmware(d);
+	if (rc) {
+		goto fail;
+	}
+	rc = load_image(d, image, len, cmdline, mem_bytes, e820, nr_e820, &entry);
 	if (rc) {
 		goto fail;
 	}

@@ -47,6 +47,7 @@ static const struct io_handler io_handlers[] = {
 	{ 0x61, 1, platform_io, "PIT gate 2", false },
 	{ 0x70, 2, platform_io, "RTC", false },
 	{ 0xcf8, 8, platform_io, "PCI configuration", true },
+	{ HVM_PM1A_EVT, HVM_PM_PORTS, platform_io, "ACPI PM", true },
 };
 
 /* One access of @size bytes; multi-byte accesses to byte-wide devices go byte by byte. */

@@ -12,7 +12,10 @@
 #include <argon/lib.h>
 #include <argon/time.h>
 #include <argon/vtime.h>
+#include <argon/console.h>
+#include <argon/domain.h>
 #include <asm/hvm/hvm.h>
+#include <public/sched.h>
 
 static struct hvm_domain *hd(const struct domain *d)
 {
@@ -119,6 +122,23 @@ bool hvm_irq_pending(const struct vcpu *v)
 	       (vlapic_accepts_extint(v) && vpic_int_output(&hd(v->domain)->pic));
 }
 
+/* PM1a and the PM timer; SLP_EN with the DSDT's \_S5 type powers the domain off. */
+static void pm_io(struct vcpu *v, uint16_t port, unsigned int size, bool in, uint32_t *val)
+{
+	struct domain *d = v->domain;
+	unsigned int typ = 0;
+
+	if (!vpm_io(&hd(d)->pm, port - HVM_PM1A_EVT, size, in, val, NOW(), &typ)) {
+		return;
+	}
+	if (typ != HVM_S5_SLP_TYP) {
+		hvm_log(v, "ACPI sleep type %u not supported: ignored\n", typ);
+		return;
+	}
+	log_info("d%u: ACPI S5 requested: powering off\n", d->domain_id);
+	domain_shutdown(d, SHUTDOWN_poweroff);
+}
+
 bool hvm_platform_io(struct vcpu *v, uint16_t port, unsigned int size, bool in, uint32_t *val)
 {
 	struct domain *d = v->domain;
@@ -127,6 +147,10 @@ bool hvm_platform_io(struct vcpu *v, uint16_t port, unsigned int size, bool in, 
 
 	if (port >= 0xcf8 && port <= 0xcff) {
 		vpci_io(&h->pci, port, size, in, val);
+		return true;
+	}
+	if (port >= HVM_PM1A_EVT && port < HVM_PM1A_EVT + HVM_PM_PORTS) {
+		pm_io(v, port, size, in, val);
 		return true;
 	}
 	if (size != 1) {

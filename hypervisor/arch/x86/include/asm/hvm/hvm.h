@@ -14,6 +14,7 @@
 #include <argon/types.h>
 #include <asm/hvm/regs.h>
 #include <asm/hvm/vlapic.h>
+#include <asm/hvm/firmware.h>
 #include <asm/hvm/vplatform.h>
 #include <asm/hvm/vuart.h>
 
@@ -133,6 +134,7 @@ struct hvm_domain {
 	struct vrtc rtc;
 	struct vioapic ioapic;
 	struct vpci pci;
+	struct vpm pm;			/* ACPI PM1a registers and PM timer */
 	struct timer pit_timer;		/* wakes the CPU at pit_deadline */
 	s_time_t pit_deadline;		/* next rising edge of PIT channel 0 (-1: none) */
 	uint64_t pit_irqs;		/* IRQ 0 edges raised */
