@@ -1,7 +1,8 @@
 /*
  * The boot-time HVM domain: "hvm=<module-index>" on Argon's command line starts that boot module
  * as HVM domain 1 (unprivileged) instead of the PV domain 0, with "hvm_mem=<size>" of RAM (default
- * 32 MiB). The module is an ELF file (ELF64; a 32-bit kernel converted with objcopy is fine) whose
+ * 32 MiB). A Linux bzImage is started through the Linux boot protocol (hvm/bzimage.c), with
+ * "hvm_initrd=<module-index>" as its initrd. Otherwise the module is an ELF file (ELF64; a 32-bit kernel converted with objcopy is fine) whose
  * PT_LOAD segments are loaded at their physical addresses, from 1 MiB up, and started as a
  * Multiboot v1 loader starts a kernel: 32-bit protected mode, paging off, flat 4 GiB segments,
  * EAX = 0x2badb002, EBX = the guest-physical address of a Multiboot information block with the
@@ -45,6 +46,8 @@ struct mb1_mmap_entry {
 
 static char opt_hvm[16];
 string_param("hvm", opt_hvm);
+static char opt_hvm_initrd[16];
+string_param("hvm_initrd", opt_hvm_initrd);
 static uint64_t opt_hvm_mem = MB(32);
 size_param("hvm_mem", opt_hvm_mem);
 
@@ -172,8 +175,7 @@ static int build_firmware(struct domain *d)
 	return rc;
 }
 
-int hvm_build_and_run(unsigned int id, const void *image, uint64_t len, const char *cmdline,
-		      uint64_t mem_bytes)
+int hvm_build_and_run(unsigned int id, const struct hvm_kernel *k, uint64_t mem_bytes)
 {
 	struct e820_entry e820[HVM_E820_MAX];
 	unsigned int nr_e820;
@@ -203,7 +205,7 @@ int hvm_build_and_run(unsigned int id, const void *image, uint64_t len, const ch
 		rc = -ENOMEM;
 		goto fail;
 	}
-	strlcpy(d->cmdline, cmdline, sizeof(d->cmdline));
+	strlcpy(d->cmdline, k->cmdline, sizeof(d->cmdline));
 	log_info("*** Building HVM domain %u (%s, %llu MiB) ***\n", id, hvm_ops->name,
 		 (unsigned long long)(mem_bytes >> 20));
 	rc = hvm_p2m_create(d, mem_bytes >> PAGE_SHIFT);
@@ -215,14 +217,19 @@ int hvm_build_and_run(unsigned int id, const void *image, uint64_t len, const ch
 	if (rc) {
 		goto fail;
 	}
-	rc = load_image(d, image, len, cmdline, mem_bytes, e820, nr_e820, &entry);
+	if (hvm_is_bzimage(k->image, k->len)) {
+		rc = hvm_load_bzimage(d, k, mem_bytes, e820, nr_e820, &boot);
+		entry = boot.regs.rip;
+	} else {
+		rc = load_image(d, k->image, k->len, k->cmdline, mem_bytes, e820, nr_e820, &entry);
+		multiboot_state(&boot, entry);
+	}
 	if (rc) {
 		goto fail;
 	}
 	v->arch.hvm->log_budget = 50;
 	vlapic_init(v, v->vcpu_id);
 	hvm_platform_init(d, mem_bytes);
-	multiboot_state(&boot, entry);
 	rc = hvm_ops->vcpu_create(v, &boot, d->arch.hvm->p2m_root);
 	if (rc) {
 		goto fail;
@@ -244,6 +251,7 @@ bool hvm_boot_requested(void)
 
 __noreturn void hvm_boot_domain(const struct mb2_module *mods, unsigned int nr)
 {
+	struct hvm_kernel k = { .initrd = NULL, .initrd_len = 0 };
 	const struct mb2_module *m;
 	const char *end;
 	uint64_t index;
@@ -256,9 +264,18 @@ __noreturn void hvm_boot_domain(const struct mb2_module *mods, unsigned int nr)
 		panic("hvm=%llu: there are only %u boot modules", (unsigned long long)index, nr);
 	}
 	m = &mods[index];
+	k.image = phys_to_virt(m->start);
+	k.len = m->end - m->start;
+	k.cmdline = m->cmdline ? m->cmdline : "";
+	if (opt_hvm_initrd[0]) {
+		if (parse_u64(opt_hvm_initrd, &end, &index) || *end || index >= nr) {
+			panic("hvm_initrd=%s: not a module index", opt_hvm_initrd);
+		}
+		k.initrd = phys_to_virt(mods[index].start);
+		k.initrd_len = mods[index].end - mods[index].start;
+	}
 	log_info("Memory: %llu KiB free before building the HVM domain\n",
 		 (unsigned long long)sys_heap.free_pages * 4);
-	rc = hvm_build_and_run(HVM_DOMID, phys_to_virt(m->start), m->end - m->start,
-			       m->cmdline ? m->cmdline : "", opt_hvm_mem);
+	rc = hvm_build_and_run(HVM_DOMID, &k, opt_hvm_mem);
 	panic("cannot build the HVM domain (error %d)", rc);
 }

@@ -136,9 +136,11 @@ bool hvm_skip_insn(struct vcpu *v, const uint8_t *insn, size_t len)
 {
 	uint8_t buf[16];
 
+	memset(buf, 0, sizeof(buf));
 	if (len > sizeof(buf) || hvm_copy_from_guest_linear(v, buf, rip_linear(v), len) ||
 	    memcmp(buf, insn, len)) {
-		hvm_crash(v, "the instruction at rip is not the one that exited");
+		hvm_crash(v, "the instruction at rip is not the one that exited (%02x %02x %02x, "
+			  "expected %02x %02x)", buf[0], buf[1], buf[2], insn[0], len > 1 ? insn[1] : 0);
 		return false;
 	}
 	v->arch.hvm->regs.rip += len;
@@ -209,7 +211,9 @@ static struct cpuid_regs hvm_cpuid_policy(const struct vcpu *v, uint32_t leaf, u
 	case 7:
 		if (sub == 0) {
 			r.b &= ~((1U << 2) | (1U << 12) | (1U << 15));	/* sgx, pqm, pqe */
-			r.c &= ~((1U << 5) | (1U << 14));	/* waitpkg, pconfig-like */
+			/* waitpkg, pconfig-like; LA57: Argon's walks of guest tables are 4-level;
+			 * RDPID: TSC_AUX is not virtualized. */
+			r.c &= ~((1U << 5) | (1U << 14) | (1U << 16) | (1U << 22));
 		}
 		break;
 	case 0xd:
@@ -217,6 +221,7 @@ static struct cpuid_regs hvm_cpuid_policy(const struct vcpu *v, uint32_t leaf, u
 		break;
 	case 0x80000001:
 		r.c &= ~CPUIDX1_ECX_HIDE;
+		r.d &= ~(1U << 27);	/* rdtscp: TSC_AUX is not virtualized */
 		break;
 	case 0x8000000a:
 		r = (struct cpuid_regs){ 0, 0, 0, 0 };	/* no nested virtualization */
@@ -245,6 +250,7 @@ void hvm_handle_cpuid(struct vcpu *v)
 /* ---- MSRs ---- */
 
 #define MSR_TSC 0x10
+#define MSR_K8_INT_PENDING_MSG 0xc0010055
 
 /* Fill the hypercall page at @gpa: 32 bytes per hypercall, "mov $nr, %eax; vmmcall; ret". */
 static int write_hypercall_page(struct vcpu *v, uint64_t gpa)
@@ -280,6 +286,10 @@ static int msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 		return 0;
 	case MSR_TSC:
 		*val = rdtsc();
+		return 0;
+	case MSR_K8_INT_PENDING_MSG:
+		/* Linux reads it on AMD CPUs with erratum 400 (C1E): no SMI/C1E message, as KVM. */
+		*val = 0;
 		return 0;
 	default:
 		return -EINVAL;

@@ -152,13 +152,31 @@ int hvm_init(void);
 /** True when HVM guests can run on this machine. */
 bool hvm_available(void);
 
+/** What a boot-time HVM domain starts: the kernel image, its command line, an optional initrd. */
+struct hvm_kernel {
+	const void *image;
+	uint64_t len;
+	const char *cmdline;
+	const void *initrd;		/* NULL: none */
+	uint64_t initrd_len;
+};
+
 /**
- * Build HVM domain @id from the kernel image @image (@len bytes; an ELF file loaded by physical
- * address and started the way a Multiboot v1 loader starts it) with @mem_bytes of RAM and
- * command line @cmdline, and run it; returns only on error (negative errno).
+ * Build HVM domain @id from @k with @mem_bytes of RAM and run it; returns only on error (negative
+ * errno). The image is either an ELF file (loaded by physical address and started the way a
+ * Multiboot v1 loader starts it) or a Linux bzImage (the Linux boot protocol, hvm/bzimage.c).
  */
-int hvm_build_and_run(unsigned int id, const void *image, uint64_t len, const char *cmdline,
-		      uint64_t mem_bytes);
+int hvm_build_and_run(unsigned int id, const struct hvm_kernel *k, uint64_t mem_bytes);
+
+/** True if @image (@len bytes) is a Linux bzImage. */
+bool hvm_is_bzimage(const void *image, uint64_t len);
+
+/**
+ * Load the bzImage @k into @d (@mem bytes of RAM, memory map @e820) with its zero page, command
+ * line and initrd, and fill @s with the boot protocol's 32-bit entry state.
+ */
+int hvm_load_bzimage(struct domain *d, const struct hvm_kernel *k, uint64_t mem,
+		     const struct e820_entry *e820, unsigned int nr_e820, struct hvm_boot_state *s);
 
 /** Run @v until its domain stops; then report and stop the machine (one domain at a time). */
 __noreturn void hvm_run_vcpu(struct vcpu *v);
