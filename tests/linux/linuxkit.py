@@ -241,6 +241,18 @@ if [ -n "$argon_heavy" ]; then
 fi
 say dmesg-bad "$(dmesg | grep -c -E 'Oops|BUG|WARNING|Call Trace')"
 dmesg | grep -E 'Oops|BUG|WARNING|Call Trace' | head -5 | while read -r l; do say dmesg-line "$l"; done
+# argon_end=reboot|crash on the kernel command line ends the run that way instead (issue 5: a
+# domU's reboot and crash are reported as such).
+case "$argon_end" in
+reboot)
+	say reboot 1
+	reboot -f
+	;;
+crash)
+	say crash 1
+	echo c > /proc/sysrq-trigger
+	;;
+esac
 say poweroff 1
 poweroff -f
 """

@@ -120,3 +120,31 @@ def test_cloud_kernel_with_2_vcpus_forks_and_faults(boot, cloud_kernel):
     assert not b.findall(r"^\(d0\) .*(WARNING:|BUG:|Oops|Call Trace)"), b.log_path
     print(f"\n2 vCPUs: 2,000 fork+exec in {float(fe['end']) - float(fe['start']):.1f} s, "
           f"200 MiB touched in {float(pt.group(2)) - float(pt.group(1)):.1f} s (guest uptime)")
+
+
+SPIN = os.path.join(TOP, "build", "guests", "spin.elf")
+
+
+@pytest.mark.parametrize("end, reason", [("poweroff", "poweroff (0)"), ("reboot", "reboot (1)"),
+                                         ("crash", "crash (3)")])
+def test_cloud_kernel_as_a_domu(boot, cloud_kernel, end, reason):
+    """The cloud kernel as an unprivileged domain 1 next to a domain 0 that keeps running: its
+    console is hvc0 on the ring Argon serves, its checks pass, and poweroff, reboot and a forced
+    crash are each reported as such while domain 0 carries on."""
+    args = f"console=hvc0 loglevel=7 printk.devkmsg=on argon_end={end}"
+    b = boot("test-exit", modules=[f"{SPIN} secs=12 dom0",
+                                   f"{cloud_kernel['vmlinux']} argon:dom=1,mem=256M {args}",
+                                   f"{cloud_kernel['initramfs']} argon:initrd"],
+             mem=1024, timeout=240)
+    assert b.rc == EXIT_SUCCESS, b.text
+    checks = {m.group(1): m.group(2) for m in b.findall(CHECK_RE.replace("d0", "d1"))}
+    assert checks.get("uname-r", "").endswith("-cloud-amd64"), checks
+    assert checks.get("nproc") == "1"
+    assert checks.get("dmesg-bad") == "0"
+    (down, _) = b.must_find(r"^d1: shut down: %s$" % re.escape(reason))
+    if end == "crash":
+        b.must_find(r"^\(d1\) .*Kernel panic - not syncing: sysrq triggered crash")
+    # Domain 0 outlives it and finishes its own work afterwards.
+    (spin, _) = b.must_find(r"^\(d0\) SPIN secs=12 dom0 running")
+    assert spin.host_time > down.host_time
+    b.must_find(r"^d0: shut down: poweroff \(0\)$")

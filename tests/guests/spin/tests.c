@@ -1,6 +1,7 @@
 /*
- * spin: a CPU-bound guest for scheduler tests. It spins for 3 s of system time, then reports how
- * long it ran and how long it waited (its runstate), tagged with its command line.
+ * spin: a CPU-bound guest for scheduler tests. It spins for 3 s of system time (secs=N on its
+ * command line changes that), then reports how long it ran and how long it waited (its runstate),
+ * tagged with its command line.
  */
 #include <argon/lib.h>
 
@@ -35,12 +36,30 @@ static uint64_t elapsed(const struct vcpu_runstate_info *r)
 	       r->time[RUNSTATE_offline];
 }
 
+/* "secs=N" in the command line sets how long to spin (default 3 s). */
+static uint64_t spin_ns(void)
+{
+	const char *p = start_info->cmd_line;
+	uint64_t secs = 3;
+
+	for (; *p; p++) {
+		if (!strncmp(p, "secs=", 5)) {
+			secs = 0;
+			for (p += 5; *p >= '0' && *p <= '9'; p++) {
+				secs = secs * 10 + (uint64_t)(*p - '0');
+			}
+			break;
+		}
+	}
+	return secs * 1000000000ULL;
+}
+
 GUEST_TEST(spin)
 {
 	struct vcpu_runstate_info start = runstate(), now = start;
-	uint64_t spins = 0;
+	uint64_t spins = 0, span = spin_ns();
 
-	while (elapsed(&now) - elapsed(&start) < 3000000000ULL) {
+	while (elapsed(&now) - elapsed(&start) < span) {
 		uint64_t t = rdtsc();
 
 		while (rdtsc() - t < 1000000) {
