@@ -110,31 +110,40 @@ static int one_mmu_update(struct vcpu *v, const struct mmu_update *req)
 	}
 }
 
-long do_mmu_update(uint64_t ureqs, uint64_t count, uint64_t pdone, uint64_t foreigndom,
-		   uint64_t a5)
+/* One request of a batch, as read from the guest. */
+union batch_req {
+	struct mmu_update u;
+	struct mmuext_op e;
+};
+
+typedef int (*batch_fn)(struct vcpu *v, const union batch_req *req);
+
+/*
+ * The loop mmu_update and mmuext_op share: @count requests of @size bytes at guest address
+ * @reqs, each handed to @fn; it stops at the first error, preempts (continuing hypercall @nr from
+ * the next request) when asked to or when a request left page-table work pending, and reports
+ * the requests done through @pdone.
+ */
+static long run_batch(unsigned int nr, uint64_t reqs, size_t size, uint64_t count, uint64_t pdone,
+		      uint64_t foreigndom, batch_fn fn)
 {
 	struct vcpu *v = current_vcpu();
 	uint32_t done = batch_start(&count, pdone);
 	uint64_t i = 0;
-	long rc;
+	long rc = pv_mm_finish_pending(v);
 
-	rc = check_foreigndom(v->domain, foreigndom);
-	if (rc) {
-		return rc;
-	}
-	rc = pv_mm_finish_pending(v);
 	for (; !rc && i < count; i++) {
-		struct mmu_update req;
+		union batch_req req;
 
 		if (i && hypercall_preempt_check()) {
 			rc = -ERESTART;
 			break;
 		}
-		if (copy_from_guest(&req, ureqs + i * sizeof(req), sizeof(req))) {
+		if (copy_from_guest(&req, reqs + i * size, size)) {
 			rc = -EFAULT;
 			break;
 		}
-		rc = one_mmu_update(v, &req);
+		rc = fn(v, &req);
 		if (rc) {
 			break;
 		}
@@ -146,14 +155,31 @@ long do_mmu_update(uint64_t ureqs, uint64_t count, uint64_t pdone, uint64_t fore
 		}
 	}
 	if (rc == -ERESTART) {
-		rc = hypercall_create_continuation(__HYPERVISOR_mmu_update, ureqs + i * sizeof(struct mmu_update),
-						   (count - i) | MMU_UPDATE_PREEMPTED, pdone, foreigndom, 0);
+		rc = hypercall_create_continuation(nr, reqs + i * size, (count - i) | MMU_UPDATE_PREEMPTED,
+						   pdone, foreigndom, 0);
 	}
 	done += (uint32_t)i;
 	if (pdone) {
 		(void)copy_to_guest(pdone, &done, sizeof(done));
 	}
 	return rc;
+}
+
+static int batch_mmu_update(struct vcpu *v, const union batch_req *req)
+{
+	return one_mmu_update(v, &req->u);
+}
+
+long do_mmu_update(uint64_t ureqs, uint64_t count, uint64_t pdone, uint64_t foreigndom,
+		   uint64_t a5)
+{
+	long rc = check_foreigndom(current_vcpu()->domain, foreigndom);
+
+	if (rc) {
+		return rc;
+	}
+	return run_batch(__HYPERVISOR_mmu_update, ureqs, sizeof(struct mmu_update), count, pdone,
+			 foreigndom, batch_mmu_update);
 }
 
 /* Read a vCPU bitmap of the *_MULTI operations (one word: Argon has at most 64 vCPUs). */
@@ -276,48 +302,20 @@ static int one_mmuext_op(struct vcpu *v, const struct mmuext_op *op)
 	}
 }
 
+static int batch_mmuext_op(struct vcpu *v, const union batch_req *req)
+{
+	return one_mmuext_op(v, &req->e);
+}
+
 long do_mmuext_op(uint64_t uops, uint64_t count, uint64_t pdone, uint64_t foreigndom, uint64_t a5)
 {
-	struct vcpu *v = current_vcpu();
-	uint32_t done = batch_start(&count, pdone);
-	uint64_t i = 0;
-	long rc;
+	long rc = check_foreign(current_vcpu()->domain, foreigndom & 0xffff);
 
-	rc = check_foreign(v->domain, foreigndom & 0xffff);
 	if (rc) {
 		return rc;
 	}
-	rc = pv_mm_finish_pending(v);
-	for (; !rc && i < count; i++) {
-		struct mmuext_op op;
-
-		if (i && hypercall_preempt_check()) {
-			rc = -ERESTART;
-			break;
-		}
-		if (copy_from_guest(&op, uops + i * sizeof(op), sizeof(op))) {
-			rc = -EFAULT;
-			break;
-		}
-		rc = one_mmuext_op(v, &op);
-		if (rc) {
-			break;
-		}
-		if (pv_mm_has_pending(v)) {
-			i++;
-			rc = -ERESTART;
-			break;
-		}
-	}
-	if (rc == -ERESTART) {
-		rc = hypercall_create_continuation(__HYPERVISOR_mmuext_op, uops + i * sizeof(struct mmuext_op),
-						   (count - i) | MMU_UPDATE_PREEMPTED, pdone, foreigndom, 0);
-	}
-	done += (uint32_t)i;
-	if (pdone) {
-		(void)copy_to_guest(pdone, &done, sizeof(done));
-	}
-	return rc;
+	return run_batch(__HYPERVISOR_mmuext_op, uops, sizeof(struct mmuext_op), count, pdone,
+			 foreigndom, batch_mmuext_op);
 }
 
 long do_update_va_mapping(uint64_t va, uint64_t val, uint64_t flags, uint64_t a4, uint64_t a5)
