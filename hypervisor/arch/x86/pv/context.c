@@ -57,6 +57,17 @@ static void load_vcpu(struct vcpu *v, struct cpu_regs *regs)
 static void save_vcpu(struct vcpu *v, const struct cpu_regs *regs)
 {
 	v->arch.saved_regs = *regs;
+	/*
+	 * The guest changes its segment bases without asking: a selector load (Linux loads a null
+	 * %fs on exec and when switching to a task without TLS) replaces the base. Keep what the
+	 * CPU holds, or a later load_vcpu() would bring back a base the guest has since dropped.
+	 */
+	v->arch.fs_base = rdmsr(MSR_FS_BASE);
+	if (v->arch.kernel_mode) {
+		v->arch.gs_base_kernel = rdmsr(MSR_GS_BASE);
+	} else {
+		v->arch.gs_base_user = rdmsr(MSR_GS_BASE);
+	}
 	write_cr0(read_cr0() & ~X86_CR0_TS);
 	fpu_save(v->arch.fpu);
 }

@@ -111,10 +111,9 @@ static int read_msr(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
 	switch (msr) {
 	case MSR_FS_BASE:
-		*val = v->arch.fs_base;
-		return 0;
 	case MSR_GS_BASE:
-		*val = v->arch.kernel_mode ? v->arch.gs_base_kernel : v->arch.gs_base_user;
+		/* The running vCPU's active bases are in the CPU (selector loads change them). */
+		*val = rdmsr(msr);
 		return 0;
 	case MSR_KERNEL_GS_BASE:
 		*val = v->arch.kernel_mode ? v->arch.gs_base_user : v->arch.gs_base_kernel;
