@@ -196,20 +196,25 @@ static int canon(struct conn *c, struct req *r, const char *in, char *out, size_
 
 /* ---- node requests ---- */
 
-static int do_read(struct conn *c, struct req *r, const struct actor *a)
+/* The node a read-only request names: canonical path, then the caller's read permission. */
+static int read_node(struct conn *c, struct req *r, const struct actor *a, const char *arg,
+		     const struct node **n)
 {
-	const char *arg = onearg(r);
 	char path[XS_PATH_BUF];
-	const struct node *n;
 	int ret;
 
 	if (!arg) {
 		return -EINVAL;
 	}
 	ret = canon(c, r, arg, path, NULL);
-	if (!ret) {
-		ret = op_get(a, r->tx, path, PERM_READ, &n);
-	}
+	return ret ? ret : op_get(a, r->tx, path, PERM_READ, n);
+}
+
+static int do_read(struct conn *c, struct req *r, const struct actor *a)
+{
+	const struct node *n;
+	int ret = read_node(c, r, a, onearg(r), &n);
+
 	if (ret) {
 		return ret;
 	}
@@ -269,18 +274,9 @@ static int do_mkdir_rm(struct conn *c, struct req *r, const struct actor *a)
 
 static int do_directory(struct conn *c, struct req *r, const struct actor *a)
 {
-	const char *arg = onearg(r);
-	char path[XS_PATH_BUF];
 	const struct node *n;
-	int ret;
+	int ret = read_node(c, r, a, onearg(r), &n);
 
-	if (!arg) {
-		return -EINVAL;
-	}
-	ret = canon(c, r, arg, path, NULL);
-	if (!ret) {
-		ret = op_get(a, r->tx, path, PERM_READ, &n);
-	}
 	if (ret) {
 		return ret;
 	}
@@ -293,7 +289,7 @@ static int do_directory(struct conn *c, struct req *r, const struct actor *a)
 
 static int do_directory_part(struct conn *c, struct req *r, const struct actor *a)
 {
-	char path[XS_PATH_BUF], out[XS_PAYLOAD_MAX + 1];
+	char out[XS_PAYLOAD_MAX + 1];
 	const struct node *n;
 	const char *vec[2];
 	uint32_t off, len = 0, maxlen;
@@ -304,10 +300,7 @@ static int do_directory_part(struct conn *c, struct req *r, const struct actor *
 		return -EINVAL;
 	}
 	off = (uint32_t)atoi(vec[1]);
-	ret = canon(c, r, vec[0], path, NULL);
-	if (!ret) {
-		ret = op_get(a, r->tx, path, PERM_READ, &n);
-	}
+	ret = read_node(c, r, a, vec[0], &n);
 	if (ret) {
 		return ret;
 	}
@@ -338,20 +331,12 @@ static int do_directory_part(struct conn *c, struct req *r, const struct actor *
 
 static int do_get_perms(struct conn *c, struct req *r, const struct actor *a)
 {
-	const char *arg = onearg(r);
-	char path[XS_PATH_BUF], out[XS_PAYLOAD_MAX];
+	char out[XS_PAYLOAD_MAX];
 	const struct node_perms *perms;
 	const struct node *n;
-	int ret;
-
-	if (!arg) {
-		return -EINVAL;
-	}
 	/* Like Xen 4.17, special paths have no readable permissions: EINVAL as a bad path. */
-	ret = canon(c, r, arg, path, NULL);
-	if (!ret) {
-		ret = op_get(a, r->tx, path, PERM_READ, &n);
-	}
+	int ret = read_node(c, r, a, onearg(r), &n);
+
 	if (ret) {
 		return ret;
 	}
