@@ -399,6 +399,114 @@ static void test_versions_and_sizes(void **state)
 			 -ENOSYS);
 }
 
+/*
+ * Issue grant_table_op @cmd over @count entries at @arg as the guest would: re-issue every
+ * continuation with the arguments it carries until the batch ends. Each continuation must name
+ * grant_table_op and the same command, start at an entry boundary further on, and carry the
+ * count that is left. Returns the final result; *@stops counts the continuations.
+ */
+static long run_to_end(unsigned int cmd, void *arg, uint32_t count, size_t size, unsigned int *stops)
+{
+	uint64_t a = (uint64_t)(uintptr_t)arg, end = a + (uint64_t)count * size;
+	long rc;
+
+	*stops = 0;
+	for (;;) {
+		uint64_t before = fake.continuations;
+
+		rc = do_grant_table_op(cmd, a, count, 0, 0);
+		if (fake.continuations == before) {
+			return rc;
+		}
+		assert_int_equal(rc, FAKE_CONTINUATION);
+		assert_int_equal(fake.cont_nr, __HYPERVISOR_grant_table_op);
+		assert_int_equal(fake.cont_args[0], cmd);
+		assert_true(fake.cont_args[1] > a && fake.cont_args[1] < end);
+		assert_int_equal((fake.cont_args[1] - a) % size, 0);
+		assert_int_equal(fake.cont_args[2], (end - fake.cont_args[1]) / size);
+		a = fake.cont_args[1];
+		count = (uint32_t)fake.cont_args[2];
+		(*stops)++;
+	}
+}
+
+#define BATCH 64
+
+static void test_preempted_batches_continue(void **state)
+{
+	static struct gnttab_map_grant_ref m[BATCH / 8];
+	static struct gnttab_unmap_grant_ref u[BATCH / 8 + 1];
+	static struct gnttab_copy c[BATCH];
+	uint8_t *src = (uint8_t *)mem(a_data), *dst = (uint8_t *)mem(b_data);
+	unsigned int i, stops;
+
+	for (i = 0; i < PAGE_SIZE; i++) {
+		src[i] = (uint8_t)(i * 13 + 1);
+	}
+	memset(dst, 0, PAGE_SIZE);
+	grant(13, a_data, B_ID, GTF_permit_access | GTF_readonly);
+	fake.current = &vb0;
+	/* Copies, every fourth past the page end: each entry's own status, in order, whatever stops. */
+	for (i = 0; i < BATCH; i++) {
+		c[i].source.u.ref = 13;
+		c[i].source.domid = A_ID;
+		c[i].source.offset = (uint16_t)(i * 7);
+		c[i].dest.u.gmfn = mfn_x(b_data);
+		c[i].dest.domid = DOMID_SELF;
+		c[i].dest.offset = (uint16_t)(i * 7);
+		c[i].len = i % 4 == 3 ? PAGE_SIZE : 7;
+		c[i].flags = GNTCOPY_source_gref;
+		c[i].status = 0x5a5a;
+	}
+	fake.preempt_every = 3;
+	assert_int_equal(run_to_end(GNTTABOP_copy, c, BATCH, sizeof(c[0]), &stops), 0);
+	assert_true(stops >= BATCH / 3 - 1);
+	for (i = 0; i < BATCH; i++) {
+		assert_int_equal(c[i].status, i % 4 == 3 ? GNTST_bad_copy_arg : GNTST_okay);
+		if (i % 4 == 3) {
+			assert_int_equal(dst[i * 7] | dst[i * 7 + 6], 0);
+		} else {
+			assert_memory_equal(dst + i * 7, src + i * 7, 7);
+		}
+	}
+	assert_int_equal(entry(&a, 13)->flags, GTF_permit_access | GTF_readonly);
+	assert_int_equal(gcount(a_data), 1);
+	/* Maps at consecutive empty L1 slots, stopped after every entry. */
+	grant(14, a_data, B_ID, GTF_permit_access);
+	for (i = 0; i < BATCH / 8; i++) {
+		m[i] = (struct gnttab_map_grant_ref){ .host_addr = VA + i * PAGE_SIZE,
+						      .flags = GNTMAP_host_map, .ref = 14,
+						      .dom = A_ID, .status = 0x5a5a };
+	}
+	fake.preempt_every = 1;
+	assert_int_equal(run_to_end(GNTTABOP_map_grant_ref, m, BATCH / 8, sizeof(m[0]), &stops), 0);
+	assert_int_equal(stops, BATCH / 8 - 1);
+	for (i = 0; i < BATCH / 8; i++) {
+		assert_int_equal(m[i].status, GNTST_okay);
+		assert_int_equal(mem(b_l1)[1 + i] & PTE_ADDR_MASK, mfn_x(a_data) << PAGE_SHIFT);
+	}
+	assert_int_equal(gcount(a_data), 1 + 2 * BATCH / 8);
+	/* Unmaps of them all plus a bad handle, stopped every other entry. */
+	for (i = 0; i < BATCH / 8; i++) {
+		u[i] = (struct gnttab_unmap_grant_ref){ .host_addr = VA + i * PAGE_SIZE,
+							.handle = m[i].handle, .status = 0x5a5a };
+	}
+	u[BATCH / 8] = (struct gnttab_unmap_grant_ref){ .handle = 1000, .status = 0x5a5a };
+	fake.preempt_every = 2;
+	assert_int_equal(run_to_end(GNTTABOP_unmap_grant_ref, u, BATCH / 8 + 1, sizeof(u[0]),
+				    &stops),
+			 0);
+	assert_true(stops > 0);
+	for (i = 0; i < BATCH / 8; i++) {
+		assert_int_equal(u[i].status, GNTST_okay);
+		assert_int_equal(mem(b_l1)[1 + i], 0);
+	}
+	assert_int_equal(u[BATCH / 8].status, GNTST_bad_handle);
+	assert_int_equal(gcount(a_data), 1);
+	assert_int_equal(entry(&a, 14)->flags, GTF_permit_access);
+	fake.preempt_every = 0;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -416,6 +524,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mapper_teardown_releases_its_mappings, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_versions_and_sizes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_preempted_batches_continue, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,7 +2,8 @@
  * Grant tables, version 1: the shared table frames, the grant entry state machine (the granter's
  * flags/domid word checked and GTF_reading/GTF_writing set with compare-and-swap, as the granter
  * may change its entry at any time), mappings with their maptrack handles, copies, and
- * grant_table_op. Xen's xen/common/grant_table.c is the model; the code is our own.
+ * grant_table_op, whose batched commands share one preemptible loop. Xen's
+ * xen/common/grant_table.c is the model; the code is our own.
  *
  * Locking (docs/design/locking.md): each domain's grant_table.lock guards its active entries,
  * its maptrack and its table size. Operations between a mapper and a granter take both through
@@ -646,77 +647,78 @@ static int op_get_version(struct vcpu *v, uint64_t arg)
 	return copy_to_guest(arg, &op, sizeof(op)) ? -EFAULT : 0;
 }
 
-/* Batched ops: each entry copied in, done, its status copied out; -EFAULT stops the batch. */
-static long op_map(struct vcpu *v, uint64_t arg, uint32_t count)
+/* ---- Batched commands ---- */
+
+/* One entry of any batched command, as copied in from the guest. */
+union batch_entry {
+	struct gnttab_map_grant_ref map;
+	struct gnttab_unmap_grant_ref unmap;
+	struct gnttab_unmap_and_replace replace;
+	struct gnttab_copy copy;
+};
+
+static void batch_map(struct vcpu *v, union batch_entry *e)
 {
-	struct gnttab_map_grant_ref op;
-	uint32_t i;
-
-	for (i = 0; i < count; i++) {
-		uint64_t a = arg + (uint64_t)i * sizeof(op);
-
-		if (copy_from_guest(&op, a, sizeof(op))) {
-			return -EFAULT;
-		}
-		map_one(v, &op);
-		if (copy_to_guest(a, &op, sizeof(op))) {
-			return -EFAULT;
-		}
-	}
-	return 0;
+	map_one(v, &e->map);
 }
 
-static long op_unmap(struct vcpu *v, uint64_t arg, uint32_t count)
+static void batch_unmap(struct vcpu *v, union batch_entry *e)
 {
-	struct gnttab_unmap_grant_ref op;
-	uint32_t i;
-
-	for (i = 0; i < count; i++) {
-		uint64_t a = arg + (uint64_t)i * sizeof(op);
-
-		if (copy_from_guest(&op, a, sizeof(op))) {
-			return -EFAULT;
-		}
-		op.status = unmap_one(v->domain, op.handle, op.host_addr, 0);
-		if (copy_to_guest(a, &op, sizeof(op))) {
-			return -EFAULT;
-		}
-	}
-	return 0;
+	e->unmap.status = unmap_one(v->domain, e->unmap.handle, e->unmap.host_addr, 0);
 }
 
-static long op_unmap_and_replace(struct vcpu *v, uint64_t arg, uint32_t count)
+static void batch_unmap_and_replace(struct vcpu *v, union batch_entry *e)
 {
-	struct gnttab_unmap_and_replace op;
-	uint32_t i;
-
-	for (i = 0; i < count; i++) {
-		uint64_t a = arg + (uint64_t)i * sizeof(op);
-
-		if (copy_from_guest(&op, a, sizeof(op))) {
-			return -EFAULT;
-		}
-		op.status = unmap_one(v->domain, op.handle, op.host_addr, op.new_addr);
-		if (copy_to_guest(a, &op, sizeof(op))) {
-			return -EFAULT;
-		}
-	}
-	return 0;
+	e->replace.status = unmap_one(v->domain, e->replace.handle, e->replace.host_addr,
+				      e->replace.new_addr);
 }
 
-static long op_copy(struct vcpu *v, uint64_t arg, uint32_t count)
+static void batch_copy(struct vcpu *v, union batch_entry *e)
 {
-	struct gnttab_copy op;
+	e->copy.status = copy_one(v->domain, &e->copy);
+}
+
+/* A batched command: the size of its entries and the work for one (which sets its status). */
+struct batch_cmd {
+	size_t size;
+	void (*one)(struct vcpu *v, union batch_entry *e);
+};
+
+static const struct batch_cmd batch_cmds[] = {
+	[GNTTABOP_map_grant_ref] = { sizeof(struct gnttab_map_grant_ref), batch_map },
+	[GNTTABOP_unmap_grant_ref] = { sizeof(struct gnttab_unmap_grant_ref), batch_unmap },
+	[GNTTABOP_copy] = { sizeof(struct gnttab_copy), batch_copy },
+	[GNTTABOP_unmap_and_replace] = { sizeof(struct gnttab_unmap_and_replace),
+					 batch_unmap_and_replace },
+};
+
+/*
+ * The loop every batched command shares: @count entries at guest address @arg, each copied in,
+ * done and copied back with its status; -EFAULT stops the batch (entries before it are done).
+ * A batch can be 2^32-1 entries long, so between entries it stops when the CPU is wanted
+ * elsewhere and continues through a continuation of command @cmd that starts at the next entry
+ * with the count reduced (Xen's shape: the guest sees only the arguments move on). At least one
+ * entry is done per call, so a re-issued batch always makes progress. No state is carried across
+ * the stop: every entry is complete when its status is copied out.
+ */
+static long run_batch(struct vcpu *v, unsigned int cmd, uint64_t arg, uint32_t count)
+{
+	const struct batch_cmd *bc = &batch_cmds[cmd];
+	union batch_entry e;
 	uint32_t i;
 
 	for (i = 0; i < count; i++) {
-		uint64_t a = arg + (uint64_t)i * sizeof(op);
+		uint64_t a = arg + (uint64_t)i * bc->size;
 
-		if (copy_from_guest(&op, a, sizeof(op))) {
+		if (i && hypercall_preempt_check()) {
+			return hypercall_create_continuation(__HYPERVISOR_grant_table_op, cmd, a,
+							     count - i, 0, 0);
+		}
+		if (copy_from_guest(&e, a, bc->size)) {
 			return -EFAULT;
 		}
-		op.status = copy_one(v->domain, &op);
-		if (copy_to_guest(a, &op, sizeof(op))) {
+		bc->one(v, &e);
+		if (copy_to_guest(a, &e, bc->size)) {
 			return -EFAULT;
 		}
 	}
@@ -732,13 +734,10 @@ long do_grant_table_op(uint64_t cmd, uint64_t arg, uint64_t count, uint64_t a4, 
 	}
 	switch (cmd) {
 	case GNTTABOP_map_grant_ref:
-		return op_map(v, arg, (uint32_t)count);
 	case GNTTABOP_unmap_grant_ref:
-		return op_unmap(v, arg, (uint32_t)count);
 	case GNTTABOP_unmap_and_replace:
-		return op_unmap_and_replace(v, arg, (uint32_t)count);
 	case GNTTABOP_copy:
-		return op_copy(v, arg, (uint32_t)count);
+		return run_batch(v, (unsigned int)cmd, arg, (uint32_t)count);
 	case GNTTABOP_setup_table:
 	case GNTTABOP_query_size:
 	case GNTTABOP_set_version:

@@ -4,7 +4,8 @@
  * at another virtual address (data seen both ways, read-only enforced by the CPU, the
  * reading/writing status bits, revocation refused while mapped), GNTMAP_contains_pte,
  * unmap_and_replace, the maptrack limit, batched copy with offsets and lengths checked, and the
- * error cases (bad reference, domain, frame, address, handle).
+ * error cases (bad reference, domain, frame, address, handle); a 1M-entry copy batch, alone and
+ * in a multicall, that a guest timer interrupts part-way (so the batch was preempted).
  */
 #include <argon/lib.h>
 
@@ -13,6 +14,7 @@
 #include <guest/hypercall.h>
 #include <guest/mm.h>
 #include <guest/test.h>
+#include <guest/traps.h>
 
 #include <public/event_channel.h>
 #include <public/grant_table.h>
@@ -467,6 +469,284 @@ GUEST_TEST(copy_checks_offsets_and_rights)
 	c[0].source.u.ref = 14;
 	EXPECT_EQ(HYPERVISOR_grant_table_op(GNTTABOP_copy, c, 1), 0);
 	EXPECT_EQ(c[0].status, GNTST_permission_denied);
+}
+
+/* ---- A preempted 1M-entry copy batch ---- */
+
+#define BIG_BATCH (1U << 20)
+#define BIG_VA 0x0000008000000000UL /* L4 slot 1: nothing else there */
+#define BIG_PAGES ((BIG_BATCH * sizeof(struct gnttab_copy) + 4095) / 4096)
+#define BIG_L1S ((BIG_PAGES + 511) / 512)
+#define UNWRITTEN 0x5a5a /* no GNTST_* value */
+#define TICK_NS 1000000ULL
+
+static struct gnttab_copy *const big = (struct gnttab_copy *)BIG_VA;
+static volatile uint32_t batch_len;	/* entries of the batch running (0: none) */
+static volatile uint32_t ticks, ticks_mid_batch, first_mid_progress;
+static uint32_t timer_port;
+
+static uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static uint64_t now_ns(void)
+{
+	const struct vcpu_time_info *t = &shared_info->vcpu_info[0].time;
+	uint64_t ns, delta;
+	uint32_t ver;
+
+	do {
+		ver = READ_ONCE(t->version);
+		__asm__ __volatile__("" ::: "memory");
+		delta = rdtsc() - t->tsc_timestamp;
+		delta = t->tsc_shift < 0 ? delta >> -t->tsc_shift : delta << t->tsc_shift;
+		ns = t->system_time + (uint64_t)(((unsigned __int128)delta * t->tsc_to_system_mul) >> 32);
+		__asm__ __volatile__("" ::: "memory");
+	} while ((ver & 1) || ver != READ_ONCE(t->version));
+	return ns;
+}
+
+/* Entries of the running batch whose status is written (they are written in order). */
+static uint32_t batch_progress(void)
+{
+	uint32_t lo = 0, hi = batch_len;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (big[mid].status == UNWRITTEN) {
+			hi = mid;
+		} else {
+			lo = mid + 1;
+		}
+	}
+	return lo;
+}
+
+/*
+ * The timer's event callback. Hypercalls run with interrupts off, so it can only run inside a
+ * batch if the batch stopped and returned to us: count the ticks that found it part done, and
+ * re-arm while it runs.
+ */
+static bool on_tick(struct trap_frame *f)
+{
+	struct vcpu_info *vi = &shared_info->vcpu_info[0];
+
+	vi->evtchn_upcall_pending = 0;
+	__atomic_exchange_n(&vi->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
+	__atomic_fetch_and(&shared_info->evtchn_pending[timer_port / 64], ~(1UL << (timer_port % 64)),
+			   __ATOMIC_SEQ_CST);
+	ticks++;
+	if (batch_len) {
+		uint32_t p = batch_progress();
+
+		if (p > 0 && p < batch_len) {
+			if (!ticks_mid_batch++) {
+				first_mid_progress = p;
+			}
+		}
+		HYPERVISOR_set_timer_op(now_ns() + TICK_NS);
+	}
+	return true;
+}
+
+/*
+ * Entry @i: every 256th a real 1-byte copy (byte k = i / 256 of page @a to byte k of page @b,
+ * through grant 20 of @a or grant 21 of @b by turns), the others fail (past the page end, or a
+ * reference beyond the table). Returns the status it must end with.
+ */
+static int16_t big_entry(uint32_t i, struct gnttab_copy *c, uint64_t a, uint64_t b)
+{
+	uint32_t k = i / 256;
+
+	memset(c, 0, sizeof(*c));
+	c->source.domid = DOMID_SELF;
+	c->dest.domid = DOMID_SELF;
+	c->len = 1;
+	c->status = UNWRITTEN;
+	if (i % 256 == 0) {
+		c->source.offset = (uint16_t)k;
+		c->dest.offset = (uint16_t)k;
+		if (k % 2) {
+			c->source.u.gmfn = a;
+			c->dest.u.ref = 21;
+			c->flags = GNTCOPY_dest_gref;
+		} else {
+			c->source.u.ref = 20;
+			c->dest.u.gmfn = b;
+			c->flags = GNTCOPY_source_gref;
+		}
+		return GNTST_okay;
+	}
+	c->source.u.ref = 60000;
+	c->dest.u.gmfn = b;
+	c->flags = GNTCOPY_source_gref;
+	if (i % 2) {
+		c->len = 4097;
+		return GNTST_bad_copy_arg;
+	}
+	return GNTST_bad_gntref;
+}
+
+/* Map BIG_PAGES of our frames past the boot stack at BIG_VA (writable), or unmap them. */
+static bool map_big(bool on)
+{
+	uint64_t l4m = virt_to_mfn((const void *)(uintptr_t)start_info->pt_base) << 12;
+	uint64_t pfn = virt_to_pfn((const void *)(uintptr_t)start_info->pt_base) +
+		       start_info->nr_pt_frames + 1;
+	uint64_t *l3, *l2;
+	struct mmu_update u = { .ptr = l4m + 8, .val = 0 };
+
+	if (!on) {
+		return HYPERVISOR_mmu_update(&u, 1, NULL, DOMID_SELF) == 0;
+	}
+	if (pfn + BIG_PAGES > start_info->nr_pages) {
+		test_fail(__FILE__, __LINE__, "%lu pages: too few for the batch", start_info->nr_pages);
+		return false;
+	}
+	l3 = page_alloc();
+	l2 = page_alloc();
+	if (!l3 || !l2) {
+		return false;
+	}
+	for (unsigned int t = 0; t < BIG_L1S; t++) {
+		uint64_t *l1 = page_alloc();
+
+		if (!l1) {
+			return false;
+		}
+		for (unsigned int j = 0; j < 512 && t * 512 + j < BIG_PAGES; j++) {
+			l1[j] = (pfn_to_mfn(pfn + t * 512 + j) << 12) | PTE_DATA;
+		}
+		l2[t] = (virt_to_mfn(l1) << 12) | PTE_TABLE;
+		if (set_page_rw(l1, false)) {
+			return false;
+		}
+	}
+	l3[0] = (virt_to_mfn(l2) << 12) | PTE_TABLE;
+	if (set_page_rw(l2, false) || set_page_rw(l3, false)) {
+		return false;
+	}
+	u.val = (virt_to_mfn(l3) << 12) | PTE_TABLE;
+	return HYPERVISOR_mmu_update(&u, 1, NULL, DOMID_SELF) == 0;
+}
+
+/* Fill the first @n entries, run @run with the timer ticking, and check every status. */
+static void timed_batch(uint32_t n, uint8_t *a, uint8_t *b, long (*run)(uint32_t n), long *rc,
+			uint32_t *bad)
+{
+	struct vcpu_info *vi = &shared_info->vcpu_info[0];
+	struct gnttab_copy c;
+	int16_t want;
+
+	for (uint32_t i = 0; i < n; i++) {
+		big_entry(i, &big[i], virt_to_mfn(a), virt_to_mfn(b));
+	}
+	memset(b, 0, 4096);
+	ticks = ticks_mid_batch = first_mid_progress = 0;
+	batch_len = n;
+	HYPERVISOR_set_timer_op(now_ns() + TICK_NS);
+	__atomic_store_n(&vi->evtchn_upcall_mask, 0, __ATOMIC_SEQ_CST);
+	*rc = run(n);
+	__atomic_store_n(&vi->evtchn_upcall_mask, 1, __ATOMIC_SEQ_CST);
+	batch_len = 0;
+	HYPERVISOR_set_timer_op(0);
+	*bad = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		want = big_entry(i, &c, virt_to_mfn(a), virt_to_mfn(b));
+		if (big[i].status != want) {
+			if (!(*bad)++) {
+				test_fail(__FILE__, __LINE__, "entry %u: status %d, expected %d", i,
+					  big[i].status, want);
+			}
+		}
+	}
+}
+
+static long run_direct(uint32_t n)
+{
+	return HYPERVISOR_grant_table_op(GNTTABOP_copy, big, n);
+}
+
+static long run_in_multicall(uint32_t n)
+{
+	struct multicall_entry mc[2] = {
+		{ .op = __HYPERVISOR_grant_table_op,
+		  .args = { GNTTABOP_copy, (uint64_t)(uintptr_t)big, n } },
+		{ .op = __HYPERVISOR_xen_version, .args = { 0 } },
+	};
+	long rc = HYPERVISOR_multicall(mc, 2);
+
+	if (rc) {
+		return rc;
+	}
+	if (mc[1].result != (uint64_t)HYPERVISOR_xen_version(0, NULL)) {
+		return -1000;
+	}
+	return (long)mc[0].result;
+}
+
+GUEST_TEST(preempted_copy_batch)
+{
+	struct evtchn_bind_virq bv = { .virq = VIRQ_TIMER, .vcpu = 0 };
+	struct evtchn_close cl;
+	uint8_t *a = page_alloc(), *b = page_alloc();
+	uint32_t bad, direct_ticks, direct_mid, direct_first;
+	uint64_t t0, t1;
+	long rc;
+
+	SETUP();
+	EXPECT(a && b);
+	if (map_shared_info() || callbacks_register() ||
+	    HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &bv) || !map_big(true)) {
+		test_fail(__FILE__, __LINE__, "cannot set up the timer and the batch's memory");
+		return;
+	}
+	timer_port = bv.port;
+	trap_set_handler(TRAP_EVENT_CALLBACK, on_tick);
+	__atomic_fetch_and(&shared_info->evtchn_mask[timer_port / 64], ~(1UL << (timer_port % 64)),
+			   __ATOMIC_SEQ_CST);
+	for (unsigned int i = 0; i < 4096; i++) {
+		a[i] = (uint8_t)(i * 31 + 7);
+	}
+	grant(20, virt_to_mfn(a), self, GTF_permit_access | GTF_readonly);
+	grant(21, virt_to_mfn(b), self, GTF_permit_access);
+
+	/* 1M entries in one hypercall. */
+	t0 = rdtsc();
+	timed_batch(BIG_BATCH, a, b, run_direct, &rc, &bad);
+	t1 = rdtsc();
+	EXPECT_EQ(rc, 0);
+	EXPECT_EQ(bad, 0);
+	EXPECT(memcmp(a, b, 4096) == 0);
+	/* The timer got through while the batch was part done: it was preempted. */
+	EXPECT(ticks_mid_batch >= 2);
+	direct_ticks = ticks;
+	direct_mid = ticks_mid_batch;
+	direct_first = first_mid_progress;
+
+	/* 256K of them as one entry of a multicall, followed by another call. */
+	timed_batch(BIG_BATCH / 4, a, b, run_in_multicall, &rc, &bad);
+	EXPECT_EQ(rc, 0);
+	EXPECT_EQ(bad, 0);
+	EXPECT(memcmp(a, b, 1024) == 0);
+	EXPECT_EQ(b[1024], 0);
+	EXPECT(ticks_mid_batch >= 1);
+
+	EXPECT(end_access(20));
+	EXPECT(end_access(21));
+	trap_set_handler(TRAP_EVENT_CALLBACK, NULL);
+	cl.port = timer_port;
+	EXPECT_EQ(HYPERVISOR_event_channel_op(EVTCHNOP_close, &cl), 0);
+	EXPECT(map_big(false));
+	test_note("%u entries in %lu Mcycles; %u timer ticks, %u mid-batch (first at entry %u); "
+		  "in a multicall %u mid-batch",
+		  BIG_BATCH, (t1 - t0) / 1000000, direct_ticks, direct_mid, direct_first,
+		  ticks_mid_batch);
 }
 
 GUEST_TEST(teardown_with_a_mapping_left)
