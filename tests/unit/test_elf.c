@@ -1,5 +1,6 @@
 /*
- * ELF64 kernels with Xen notes (hypervisor/common/boot/elf.c): a builder makes images in memory,
+ * ELF kernels with Xen notes (hypervisor/common/boot/elf.c), ELF-64 PV kernels and ELF-32-class
+ * x86-64 PVH kernels: a builder makes images in memory,
  * then every malformed variant must be refused with -ENOEXEC and a reason, never read out of
  * bounds (the image sits in a heap block of exactly its size, so ASan sees any over-read).
  */
@@ -183,7 +184,7 @@ static void test_features_without_nul(void **state)
 typedef void (*mutate_fn)(struct img *m);
 
 static void bad_magic(struct img *m) { m->b[1] = 'X'; }
-static void bad_class(struct img *m) { m->b[4] = 1; }
+static void bad_class(struct img *m) { m->b[4] = 3; }
 static void bad_endian(struct img *m) { m->b[5] = 2; }
 static void bad_type(struct img *m) { put16(m->b + 16, 3); }
 static void bad_machine(struct img *m) { put16(m->b + 18, 3); }
@@ -223,7 +224,7 @@ static void test_malformed_images(void **state)
 		mutate_fn fn;
 		const char *name;
 	} cases[] = {
-		{ bad_magic, "bad magic" },		{ bad_class, "32-bit class" },
+		{ bad_magic, "bad magic" },		{ bad_class, "class 3" },   
 		{ bad_endian, "big endian" },		{ bad_type, "not ET_EXEC" },
 		{ bad_machine, "not x86-64" },		{ bad_phentsize, "phentsize" },
 		{ no_phdrs, "no phdrs" },		{ many_phdrs, "65 phdrs" },
@@ -322,6 +323,124 @@ static void test_note_checks(void **state)
 	free(keep);
 }
 
+/*
+ * A PVH kernel as a 32-bit toolchain relabelled for x86-64 makes it: ELFCLASS32, EM_X86_64, one
+ * PT_LOAD at 1 MiB and a PT_NOTE holding PHYS32_ENTRY (a 4-byte integer, as Linux emits it).
+ */
+static void build32(struct img *m, uint32_t phys32)
+{
+	memset(m, 0, sizeof(*m));
+	memcpy(m->b, "\177ELF", 4);
+	m->b[4] = 1;	/* 32-bit */
+	m->b[5] = 1;
+	m->b[6] = 1;
+	put16(m->b + 16, 2);
+	put16(m->b + 18, 62);
+	put32(m->b + 20, 1);
+	put32(m->b + 24, 0x100000);	/* e_entry */
+	put32(m->b + 28, 52);		/* e_phoff */
+	put16(m->b + 40, 52);
+	put16(m->b + 42, 32);
+	m->nphdr = 2;
+	put16(m->b + 44, (uint16_t)m->nphdr);
+	put32(m->b + 52, 1);		/* PT_LOAD: file 0x1000-0x1800 at 1 MiB, 0x1000 in memory */
+	put32(m->b + 52 + 4, 0x1000);
+	put32(m->b + 52 + 8, 0x100000);
+	put32(m->b + 52 + 12, 0x100000);
+	put32(m->b + 52 + 16, 0x800);
+	put32(m->b + 52 + 20, 0x1000);
+	put32(m->b + 52 + 24, 5);
+	m->notes_off = 0x200;
+	add_note_str(m, XEN_ELFNOTE_GUEST_OS, "Argon-pvh");
+	add_note(m, XEN_ELFNOTE_PHYS32_ENTRY, &phys32, 4);
+	put32(m->b + 84, 4);		/* PT_NOTE */
+	put32(m->b + 84 + 4, m->notes_off);
+	put32(m->b + 84 + 16, m->notes_len);
+	m->len = 0x1800;
+}
+
+static void test_elf32_pvh(void **state)
+{
+	static struct img m;
+	struct elf_image e;
+	const char *why = NULL;
+	void *keep;
+	uint32_t len;
+
+	build32(&m, 0x100040);
+	assert_int_equal(parse(&m, &e, &why, &keep), 0);
+	assert_true(e.is_elf32);
+	assert_int_equal(e.entry, 0x100000);
+	assert_int_equal(e.nr_segments, 1);
+	assert_int_equal(e.segments[0].offset, 0x1000);
+	assert_int_equal(e.segments[0].paddr, 0x100000);
+	assert_int_equal(e.segments[0].filesz, 0x800);
+	assert_int_equal(e.segments[0].memsz, 0x1000);
+	assert_int_equal(e.pend, 0x101000);
+	assert_true(e.notes.has_phys32_entry);
+	assert_int_equal(e.notes.phys32_entry, 0x100040);
+	/* Argon's PV guests are 64-bit: an ELF-32 image is no PV kernel whatever its notes. */
+	assert_int_equal(xen_notes_check(&e, ~0u, &why), -ENOEXEC);
+	assert_non_null(strstr(why, "ELF-32"));
+	free(keep);
+
+	/* An 8-byte PHYS32_ENTRY above 4 GiB is refused; 8 bytes below it are fine. */
+	build32(&m, 0);
+	m.notes_len -= 16 + 4;
+	add_note_u64(&m, XEN_ELFNOTE_PHYS32_ENTRY, 0x100000000ULL);
+	put32(m.b + 84 + 16, m.notes_len);
+	assert_int_equal(parse(&m, &e, &why, &keep), -ENOEXEC);
+	assert_non_null(strstr(why, "PHYS32_ENTRY"));
+	free(keep);
+	build32(&m, 0);
+	m.notes_len -= 16 + 4;
+	add_note_u64(&m, XEN_ELFNOTE_PHYS32_ENTRY, 0x100010);
+	put32(m.b + 84 + 16, m.notes_len);
+	assert_int_equal(parse(&m, &e, &why, &keep), 0);
+	assert_int_equal(e.notes.phys32_entry, 0x100010);
+	free(keep);
+
+	/* A 2-byte PHYS32_ENTRY is malformed. */
+	build32(&m, 0x100040);
+	put32(m.b + m.notes_off + 16 + 12 + 4, 2);
+	assert_int_equal(parse(&m, &e, &why, &keep), -ENOEXEC);
+	free(keep);
+
+	/* ELF-32 program headers of the ELF-64 size, and the other way round, are refused. */
+	build32(&m, 0x100040);
+	put16(m.b + 42, 56);
+	assert_int_equal(parse(&m, &e, &why, &keep), -ENOEXEC);
+	free(keep);
+
+	/* Every truncation: refused (or, past the notes and segment, accepted), never over-read. */
+	for (len = 0; len < 0x1800; len++) {
+		int rc;
+
+		build32(&m, 0x100040);
+		m.len = len;
+		rc = parse(&m, &e, &why, &keep);
+		free(keep);
+		assert_int_equal(rc, -ENOEXEC);
+	}
+}
+
+/* The ELF-64 image truncated at every length up to its end: always refused cleanly. */
+static void test_elf64_truncations(void **state)
+{
+	static struct img m;
+	struct elf_image e;
+	const char *why;
+	void *keep;
+	uint32_t len;
+
+	for (len = 0; len < 0x1900; len++) {
+		build(&m, "");
+		m.len = len;
+		assert_int_equal(parse(&m, &e, &why, &keep), -ENOEXEC);
+		free(keep);
+	}
+}
+
 /* Random byte flips in headers and notes never make the parser read outside the image. */
 static void test_random_mutations(void **state)
 {
@@ -335,7 +454,11 @@ static void test_random_mutations(void **state)
 		void *keep;
 		unsigned int flips = 1 + (unsigned int)test_rand_below(&seed, 8), f;
 
-		build(&m, "!pae_pgdir_above_4gb|dom0");
+		if (round & 1) {
+			build32(&m, 0x100040);
+		} else {
+			build(&m, "!pae_pgdir_above_4gb|dom0");
+		}
 		for (f = 0; f < flips; f++) {
 			/* Mostly the header, program headers and notes, where the structure lives. */
 			uint32_t at = (uint32_t)test_rand_below(&seed, m.notes_off + m.notes_len);
@@ -361,6 +484,7 @@ int main(void)
 	    cmocka_unit_test(test_good_image),	     cmocka_unit_test(test_features_without_nul),
 	    cmocka_unit_test(test_malformed_images), cmocka_unit_test(test_too_many_segments),
 	    cmocka_unit_test(test_note_checks),	     cmocka_unit_test(test_random_mutations),
+	    cmocka_unit_test(test_elf32_pvh),	     cmocka_unit_test(test_elf64_truncations),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,8 @@
 /*
- * ELF64 parsing for PV kernels (System V ABI, ELF-64 object format; Xen's note conventions).
+ * ELF parsing for kernels (System V ABI, ELF-64 and ELF-32 object formats; Xen's note
+ * conventions): PV kernels (pv/dom_build.c) and HVM kernels (hvm/build.c, hvm/pvh.c). Images of
+ * either class are accepted with the x86-64 machine type, because PVH kernels come both ways
+ * (Linux's vmlinux is ELF64; 32-bit-built kernels relabelled for x86-64 are ELF32).
  * Every offset and size read from the image is checked against the image size before use.
  */
 #include <argon/elf.h>
@@ -11,14 +14,17 @@
 
 #define EI_CLASS 4
 #define EI_DATA 5
+#define ELFCLASS32 1
 #define ELFCLASS64 2
 #define ELFDATA2LSB 1
 #define ET_EXEC 2
 #define EM_X86_64 62
 #define PT_LOAD 1
 #define PT_NOTE 4
-#define EHDR_SIZE 64
-#define PHDR_SIZE 56
+#define EHDR64_SIZE 64
+#define PHDR64_SIZE 56
+#define EHDR32_SIZE 52
+#define PHDR32_SIZE 32
 #define MAX_PHDRS 64
 
 static int fail(const char **why, const char *msg)
@@ -130,6 +136,13 @@ static int parse_notes(struct elf_image *img, uint64_t off, uint64_t len, const 
 				}
 				n->has_init_p2m = true;
 				break;
+			case XEN_ELFNOTE_PHYS32_ENTRY:
+				if (!note_int(desc, descsz, &n->phys32_entry) ||
+				    n->phys32_entry > UINT32_MAX) {
+					return fail(why, "PHYS32_ENTRY note is not a 32-bit address");
+				}
+				n->has_phys32_entry = true;
+				break;
 			case XEN_ELFNOTE_MOD_START_PFN:
 				if (!note_int(desc, descsz, &v)) {
 					return fail(why, "MOD_START_PFN note is not an integer");
@@ -180,50 +193,90 @@ static int parse_notes(struct elf_image *img, uint64_t off, uint64_t len, const 
 	return 0;
 }
 
+/* One program header of either class, widened to the ELF-64 fields. */
+struct phdr {
+	uint32_t type, flags;
+	uint64_t offset, vaddr, paddr, filesz, memsz;
+};
+
+static void read_phdr(const uint8_t *ph, bool is64, struct phdr *p)
+{
+	p->type = get_le32(ph);
+	if (is64) {
+		p->flags = get_le32(ph + 4);
+		p->offset = get_le64(ph + 8);
+		p->vaddr = get_le64(ph + 16);
+		p->paddr = get_le64(ph + 24);
+		p->filesz = get_le64(ph + 32);
+		p->memsz = get_le64(ph + 40);
+	} else {
+		p->offset = get_le32(ph + 4);
+		p->vaddr = get_le32(ph + 8);
+		p->paddr = get_le32(ph + 12);
+		p->filesz = get_le32(ph + 16);
+		p->memsz = get_le32(ph + 20);
+		p->flags = get_le32(ph + 24);
+	}
+}
+
 int elf_parse(const void *data, uint64_t size, struct elf_image *img, const char **why)
 {
 	const uint8_t *e = data;
 	uint64_t phoff;
-	uint16_t phentsize, phnum, i;
+	uint16_t phentsize, phnum, i, want_phentsize;
+	bool is64;
 	int rc;
 
 	memset(img, 0, sizeof(*img));
 	img->data = data;
 	img->size = size;
 	img->pstart = UINT64_MAX;
-	if (size < EHDR_SIZE || memcmp(e, "\177ELF", 4)) {
+	if (size < EHDR32_SIZE || memcmp(e, "\177ELF", 4)) {
 		return fail(why, "not an ELF image");
 	}
-	if (e[EI_CLASS] != ELFCLASS64 || e[EI_DATA] != ELFDATA2LSB) {
-		return fail(why, "not a 64-bit little-endian ELF image");
+	if ((e[EI_CLASS] != ELFCLASS64 && e[EI_CLASS] != ELFCLASS32) || e[EI_DATA] != ELFDATA2LSB) {
+		return fail(why, "not a little-endian ELF-32 or ELF-64 image");
 	}
+	is64 = e[EI_CLASS] == ELFCLASS64;
+	if (is64 && size < EHDR64_SIZE) {
+		return fail(why, "not an ELF image");
+	}
+	img->is_elf32 = !is64;
 	if (get_le16(e + 16) != ET_EXEC || get_le16(e + 18) != EM_X86_64) {
 		return fail(why, "not an x86-64 executable");
 	}
-	img->entry = get_le64(e + 24);
-	phoff = get_le64(e + 32);
-	phentsize = get_le16(e + 54);
-	phnum = get_le16(e + 56);
-	if (phentsize != PHDR_SIZE || phnum == 0 || phnum > MAX_PHDRS ||
-	    !inside(phoff, (uint64_t)phnum * PHDR_SIZE, size)) {
+	if (is64) {
+		img->entry = get_le64(e + 24);
+		phoff = get_le64(e + 32);
+		phentsize = get_le16(e + 54);
+		phnum = get_le16(e + 56);
+		want_phentsize = PHDR64_SIZE;
+	} else {
+		img->entry = get_le32(e + 24);
+		phoff = get_le32(e + 28);
+		phentsize = get_le16(e + 42);
+		phnum = get_le16(e + 44);
+		want_phentsize = PHDR32_SIZE;
+	}
+	if (phentsize != want_phentsize || phnum == 0 || phnum > MAX_PHDRS ||
+	    !inside(phoff, (uint64_t)phnum * phentsize, size)) {
 		return fail(why, "program headers are missing or outside the image");
 	}
 	for (i = 0; i < phnum; i++) {
-		const uint8_t *ph = e + phoff + (uint64_t)i * PHDR_SIZE;
-		uint32_t type = get_le32(ph);
-		uint64_t off = get_le64(ph + 8), filesz = get_le64(ph + 32), memsz = get_le64(ph + 40);
+		struct phdr ph;
 
-		if (type == PT_NOTE) {
-			if (!inside(off, filesz, size)) {
+		read_phdr(e + phoff + (uint64_t)i * phentsize, is64, &ph);
+		if (ph.type == PT_NOTE) {
+			if (!inside(ph.offset, ph.filesz, size)) {
 				return fail(why, "a note segment lies outside the image");
 			}
-			rc = parse_notes(img, off, filesz, why);
+			rc = parse_notes(img, ph.offset, ph.filesz, why);
 			if (rc) {
 				return rc;
 			}
 			continue;
 		}
-		if (type != PT_LOAD || memsz == 0) {
+		if (ph.type != PT_LOAD || ph.memsz == 0) {
 			continue;
 		}
 		if (img->nr_segments == ELF_MAX_SEGMENTS) {
@@ -231,17 +284,18 @@ int elf_parse(const void *data, uint64_t size, struct elf_image *img, const char
 		}
 		struct elf_segment *s = &img->segments[img->nr_segments++];
 
-		s->offset = off;
-		s->filesz = filesz;
-		s->memsz = memsz;
-		s->vaddr = get_le64(ph + 16);
-		s->paddr = get_le64(ph + 24);
-		s->flags = get_le32(ph + 4);
-		if (filesz > memsz || !inside(off, filesz, size) || s->paddr + memsz < s->paddr) {
+		s->offset = ph.offset;
+		s->filesz = ph.filesz;
+		s->memsz = ph.memsz;
+		s->vaddr = ph.vaddr;
+		s->paddr = ph.paddr;
+		s->flags = ph.flags;
+		if (ph.filesz > ph.memsz || !inside(ph.offset, ph.filesz, size) ||
+		    s->paddr + ph.memsz < s->paddr) {
 			return fail(why, "a loadable segment is malformed or outside the image");
 		}
 		img->pstart = MIN(img->pstart, s->paddr);
-		img->pend = MAX(img->pend, s->paddr + memsz);
+		img->pend = MAX(img->pend, s->paddr + ph.memsz);
 	}
 	if (!img->nr_segments) {
 		return fail(why, "no loadable segment");
@@ -258,6 +312,9 @@ int xen_notes_check(const struct elf_image *img, uint32_t supported, const char 
 {
 	const struct xen_notes *n = &img->notes;
 
+	if (img->is_elf32) {
+		return fail(why, "an ELF-32 image: Argon runs 64-bit PV kernels only");
+	}
 	if (!img->has_xen_notes) {
 		return fail(why, "no Xen ELF notes: not a PV kernel");
 	}

@@ -1,4 +1,7 @@
-/* Reads of little-endian fields at any alignment, for parsers of firmware and image data. */
+/*
+ * Reads and writes of little-endian fields at any alignment, for parsers of firmware and image
+ * data and the builders of boot information.
+ */
 #ifndef ARGON_UNALIGNED_H
 #define ARGON_UNALIGNED_H
 
@@ -24,6 +27,16 @@ static inline uint64_t get_le64(const uint8_t *p)
 
 	memcpy(&v, p, sizeof(v));
 	return v;
+}
+
+static inline void put_le32(uint8_t *p, uint32_t v)
+{
+	memcpy(p, &v, sizeof(v));
+}
+
+static inline void put_le64(uint8_t *p, uint64_t v)
+{
+	memcpy(p, &v, sizeof(v));
 }
 
 #endif

@@ -24,7 +24,6 @@
 #define APIC_TDCR 0x3e0
 #define TIMER_VECTOR 0x30
 
-extern uint32_t boot_magic;
 
 static bool has(const char *cmdline, const char *word)
 {

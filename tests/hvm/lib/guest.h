@@ -140,11 +140,28 @@ struct mb1_mmap_entry {
 	uint32_t type;
 } __attribute__((packed));
 
-/** The information block the guest was started with. */
+/** The information block the guest was started with (Multiboot v1 guests). */
 extern const struct mb1_info *boot_mbi;
+
+/*
+ * How the guest was started: EAX at entry and what EBX pointed to. Multiboot v1 and Multiboot2
+ * loaders set EAX to their magic; a PVH guest's own entry stub (tests/hvm/pvh/) passes
+ * PVH_START_MAGIC in EAX with EBX = the struct hvm_start_info.
+ */
+#define MB2_LOADER_MAGIC 0x36d76289u
+#define PVH_START_MAGIC 0x336ec578u
+extern uint32_t boot_magic;
+extern const void *boot_info;
 
 /** The command line the domain was started with. */
 extern const char *guest_cmdline;
+
+/** True if @word is a word (alone or as "word=...") of the command line. */
+bool cmdline_has(const char *word);
+/** The 8-bit sum of @len bytes (ACPI checksums). */
+uint8_t byte_sum(const void *p, size_t len);
+/** FNV-1a of @len bytes: the system tests compute the same over a module they passed. */
+uint32_t fnv1a(const void *p, size_t len);
 
 /** Guest-specific start: called before the tests with the command line; may not return. */
 void guest_setup(const char *cmdline);

@@ -303,6 +303,26 @@ void test_note(const char *fmt, ...)
 
 uint32_t boot_magic;
 const struct mb1_info *boot_mbi;
+const void *boot_info;
+
+/* The command line in a Multiboot2 information block (tag 1), or "". */
+static const char *mb2_cmdline(const uint8_t *mbi)
+{
+	uint32_t total = *(const uint32_t *)mbi, off = 8;
+
+	while (off + 8 <= total) {
+		uint32_t type = *(const uint32_t *)(mbi + off), size = *(const uint32_t *)(mbi + off + 4);
+
+		if (type == 0 || size < 8) {
+			break;
+		}
+		if (type == 1) {
+			return (const char *)(mbi + off + 8);
+		}
+		off += (size + 7) & ~7u;
+	}
+	return "";
+}
 
 void guest_main(uint32_t magic, const struct mb1_info *mbi);
 void guest_main(uint32_t magic, const struct mb1_info *mbi)
@@ -312,8 +332,16 @@ void guest_main(uint32_t magic, const struct mb1_info *mbi)
 
 	boot_magic = magic;
 	boot_mbi = mbi;
+	boot_info = mbi;
 	if (magic == 0x2badb002 && (mbi->flags & 4)) {
 		guest_cmdline = (const char *)mbi->cmdline;
+	} else if (magic == MB2_LOADER_MAGIC) {
+		guest_cmdline = mb2_cmdline((const uint8_t *)mbi);
+	} else if (magic == PVH_START_MAGIC && *(const uint32_t *)mbi == PVH_START_MAGIC) {
+		/* struct hvm_start_info: cmdline_paddr at offset 24. */
+		uint64_t cmdline = *(const uint64_t *)((const uint8_t *)mbi + 24);
+
+		guest_cmdline = cmdline ? (const char *)(uint32_t)cmdline : "";
 	}
 	guest_setup(guest_cmdline);
 	for (t = __tests_start; t < __tests_end; t++) {
@@ -329,4 +357,45 @@ void guest_main(uint32_t magic, const struct mb1_info *mbi)
 	}
 	printk("SUMMARY: %u/%u passed\n", passed, total);
 	shutdown(passed == total ? SHUTDOWN_poweroff : SHUTDOWN_crash);
+}
+
+bool cmdline_has(const char *word)
+{
+	const char *p = guest_cmdline;
+	size_t n = strlen(word);
+
+	while (*p) {
+		while (*p == ' ') {
+			p++;
+		}
+		if (!memcmp(p, word, n) && (p[n] == ' ' || p[n] == '\0' || p[n] == '=')) {
+			return true;
+		}
+		while (*p && *p != ' ') {
+			p++;
+		}
+	}
+	return false;
+}
+
+uint8_t byte_sum(const void *p, size_t len)
+{
+	const uint8_t *b = p;
+	uint8_t s = 0;
+
+	while (len--) {
+		s = (uint8_t)(s + *b++);
+	}
+	return s;
+}
+
+uint32_t fnv1a(const void *p, size_t len)
+{
+	const uint8_t *b = p;
+	uint32_t h = 2166136261u;
+
+	while (len--) {
+		h = (h ^ *b++) * 16777619u;
+	}
+	return h;
 }

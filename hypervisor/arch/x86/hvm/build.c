@@ -1,10 +1,11 @@
 /*
  * The boot-time HVM domain: "hvm=<module-index>" on Argon's command line starts that boot module
  * as HVM domain 1 (unprivileged) instead of the PV domain 0, with "hvm_mem=<size>" of RAM (default
- * 32 MiB). A Linux bzImage is started through the Linux boot protocol (hvm/bzimage.c), with
- * "hvm_initrd=<module-index>" as its initrd. Otherwise the module is an ELF file (ELF64; a 32-bit kernel converted with objcopy is fine) whose
- * PT_LOAD segments are loaded at their physical addresses, from 1 MiB up, and started as a
- * Multiboot v1 loader starts a kernel: 32-bit protected mode, paging off, flat 4 GiB segments,
+ * 32 MiB) and "hvm_initrd=<module-index>" as its initrd or Multiboot2/PVH module. The loader is
+ * chosen from the image (asm/hvm/load.h): a Linux bzImage (hvm/bzimage.c), a PVH kernel
+ * (hvm/pvh.c), a Multiboot2 kernel (hvm/multiboot2.c), and otherwise an ELF file whose PT_LOAD
+ * segments are loaded at their physical addresses, from 1 MiB up, and started as a Multiboot v1
+ * loader starts a kernel: 32-bit protected mode, paging off, flat 4 GiB segments,
  * EAX = 0x2badb002, EBX = the guest-physical address of a Multiboot information block with the
  * memory sizes and the module's command line.
  */
@@ -19,6 +20,7 @@
 #include <asm/cpu.h>
 #include <asm/hvm/firmware.h>
 #include <asm/hvm/hvm.h>
+#include <asm/hvm/load.h>
 #include <asm/page.h>
 
 #define HVM_DOMID 1
@@ -75,83 +77,88 @@ void hvm_domain_destroy(struct domain *d)
 	domain_destroy(d);
 }
 
-static struct hvm_segment flat_seg(uint16_t sel, uint16_t type)
-{
-	/* Present, DPL 0, code/data, 32-bit, 4 KiB granularity, base 0, limit 4 GiB. */
-	return (struct hvm_segment){ .sel = sel, .attr = type | 0x90 | 0xc00, .limit = 0xffffffff };
-}
-
 static void multiboot_state(struct hvm_boot_state *s, uint64_t entry)
 {
-	unsigned int i;
-
-	memset(s, 0, sizeof(*s));
-	s->regs.rip = entry;
-	s->regs.rflags = X86_EFLAGS_MBS;
+	hvm_flat32_state(s, entry, 0x08, 0x10, 0, 0xffff);
 	s->regs.rax = MB1_LOADER_MAGIC;
 	s->regs.rbx = MB1_INFO_GPA;
-	s->cr0 = X86_CR0_PE | (1UL << 4);	/* ET */
-	for (i = HVM_SEG_ES; i <= HVM_SEG_GS; i++) {
-		s->segs[i] = flat_seg(0x10, 0x3);	/* read/write data, accessed */
-	}
-	s->segs[HVM_SEG_CS] = flat_seg(0x08, 0xb);	/* execute/read code, accessed */
-	s->segs[HVM_SEG_GDTR] = (struct hvm_segment){ .limit = 0xffff };
-	s->segs[HVM_SEG_IDTR] = (struct hvm_segment){ .limit = 0xffff };
-	s->segs[HVM_SEG_LDTR] = (struct hvm_segment){ .attr = 0x82, .limit = 0xffff };
-	s->segs[HVM_SEG_TR] = (struct hvm_segment){ .attr = 0x8b, .limit = 0xffff };	/* busy TSS */
 }
 
-static int load_image(struct domain *d, const void *image, uint64_t len, const char *cmdline,
-		      uint64_t mem, const struct e820_entry *e820, unsigned int nr_e820,
-		      uint64_t *entry)
+static int load_multiboot1(const struct hvm_load_ctx *c, const struct elf_image *img,
+			   uint64_t *entry)
 {
-	struct elf_image img;
 	struct mb1_info mbi = { 0 };
-	const char *why = NULL;
 	unsigned int i;
 	size_t n;
+	int rc;
 
-	if (elf_parse(image, len, &img, &why)) {
-		log_err("HVM: the module is not a usable ELF image: %s\n", why);
-		return -ENOEXEC;
+	rc = hvm_load_elf_segments(c, img);
+	if (rc) {
+		return rc;
 	}
-	for (i = 0; i < img.nr_segments; i++) {
-		const struct elf_segment *s = &img.segments[i];
-
-		if (s->paddr < LOAD_MIN || s->paddr + s->memsz > mem || s->paddr + s->memsz < s->paddr) {
-			log_err("HVM: segment at %#llx-%#llx is outside guest RAM above 1 MiB\n",
-				(unsigned long long)s->paddr, (unsigned long long)(s->paddr + s->memsz));
-			return -ENOEXEC;
-		}
-		if (hvm_copy_to_gpa(d, s->paddr, img.data + s->offset, s->filesz)) {
-			return -EFAULT;
-		}
-	}
-	if (img.entry < LOAD_MIN || img.entry >= mem) {
+	if (img->entry < LOAD_MIN || img->entry >= c->mem) {
 		log_err("HVM: entry point %#llx is outside the loaded image\n",
-			(unsigned long long)img.entry);
+			(unsigned long long)img->entry);
 		return -ENOEXEC;
 	}
 	mbi.flags = MB1_INFO_MEMORY | MB1_INFO_CMDLINE | MB1_INFO_MMAP;
 	mbi.mem_lower = HVM_EBDA_GPA >> 10;
-	mbi.mem_upper = (uint32_t)((mem - MB(1)) >> 10);
+	mbi.mem_upper = (uint32_t)((c->mem - MB(1)) >> 10);
 	mbi.cmdline = MB1_CMDLINE_GPA;
 	mbi.mmap_addr = MB1_MMAP_GPA;
-	mbi.mmap_length = (uint32_t)(nr_e820 * sizeof(struct mb1_mmap_entry));
-	for (i = 0; i < nr_e820; i++) {
-		struct mb1_mmap_entry m = { .size = sizeof(struct e820_entry), .e = e820[i] };
+	mbi.mmap_length = (uint32_t)(c->nr_e820 * sizeof(struct mb1_mmap_entry));
+	for (i = 0; i < c->nr_e820; i++) {
+		struct mb1_mmap_entry m = { .size = sizeof(struct e820_entry), .e = c->e820[i] };
 
-		if (hvm_copy_to_gpa(d, MB1_MMAP_GPA + i * sizeof(m), &m, sizeof(m))) {
+		if (hvm_copy_to_gpa(c->d, MB1_MMAP_GPA + i * sizeof(m), &m, sizeof(m))) {
 			return -EFAULT;
 		}
 	}
-	n = MIN(strlen(cmdline), (size_t)(PAGE_SIZE - 0x100 - 1));
-	if (hvm_copy_to_gpa(d, MB1_INFO_GPA, &mbi, sizeof(mbi)) ||
-	    hvm_copy_to_gpa(d, MB1_CMDLINE_GPA, cmdline, n)) {
+	n = MIN(strlen(c->k->cmdline), (size_t)(PAGE_SIZE - 0x100 - 1));
+	if (hvm_copy_to_gpa(c->d, MB1_INFO_GPA, &mbi, sizeof(mbi)) ||
+	    hvm_copy_to_gpa(c->d, MB1_CMDLINE_GPA, c->k->cmdline, n)) {
 		return -EFAULT;
 	}
-	*entry = img.entry;
+	*entry = img->entry;
 	return 0;
+}
+
+/*
+ * Load @k by the first loader whose format it has: bzImage, PVH (ELF with PHYS32_ENTRY),
+ * Multiboot2 header, Multiboot v1 (any other ELF). The order puts the most specific marks first;
+ * an image with both a PVH note and a Multiboot2 header (Xen's own, say) starts as PVH.
+ */
+static int load_image(struct domain *d, const struct hvm_kernel *k, uint64_t mem,
+		      const struct e820_entry *e820, unsigned int nr_e820, struct hvm_boot_state *s)
+{
+	const struct hvm_load_ctx c = { .d = d, .k = k, .mem = mem, .e820 = e820, .nr_e820 = nr_e820 };
+	struct elf_image img;
+	const char *why = NULL;
+	uint64_t entry = 0;
+	bool is_elf;
+	int rc;
+
+	if (hvm_is_bzimage(k->image, k->len)) {
+		return hvm_load_bzimage(d, k, mem, e820, nr_e820, s);
+	}
+	is_elf = !elf_parse(k->image, k->len, &img, &why);
+	if (is_elf && hvm_is_pvh(&img)) {
+		return hvm_load_pvh(&c, &img, s);
+	}
+	rc = hvm_load_multiboot2(&c, s);
+	if (rc != -ENOENT) {
+		return rc;
+	}
+	if (!is_elf) {
+		log_err("HVM: the module is neither a bzImage nor a Multiboot2 kernel nor a usable "
+			"ELF image: %s\n", why);
+		return -ENOEXEC;
+	}
+	rc = load_multiboot1(&c, &img, &entry);
+	if (!rc) {
+		multiboot_state(s, entry);
+	}
+	return rc;
 }
 
 /* The ACPI tables in the BIOS area below 1 MiB, where guests look for the RSDP. */
@@ -217,13 +224,8 @@ int hvm_build_and_run(unsigned int id, const struct hvm_kernel *k, uint64_t mem_
 	if (rc) {
 		goto fail;
 	}
-	if (hvm_is_bzimage(k->image, k->len)) {
-		rc = hvm_load_bzimage(d, k, mem_bytes, e820, nr_e820, &boot);
-		entry = boot.regs.rip;
-	} else {
-		rc = load_image(d, k->image, k->len, k->cmdline, mem_bytes, e820, nr_e820, &entry);
-		multiboot_state(&boot, entry);
-	}
+	rc = load_image(d, k, mem_bytes, e820, nr_e820, &boot);
+	entry = boot.regs.rip;
 	if (rc) {
 		goto fail;
 	}
