@@ -14,6 +14,7 @@
 #include <asm/cpu.h>
 #include <asm/hvm/firmware.h>
 #include <asm/hvm/hvm.h>
+#include <asm/hvm/load.h>
 
 #define BP_GPA 0x7000UL			/* the zero page */
 #define CMDLINE_GPA 0x20000UL
@@ -47,11 +48,6 @@ bool hvm_is_bzimage(const void *image, uint64_t len)
 
 	return len > 0x264 && get_le16(p + BP_BOOT_FLAG) == 0xaa55 &&
 	       !memcmp(p + BP_HEADER, "HdrS", 4);
-}
-
-static struct hvm_segment seg(uint16_t sel, uint16_t type)
-{
-	return (struct hvm_segment){ .sel = sel, .attr = type | 0x90 | 0xc00, .limit = 0xffffffff };
 }
 
 int hvm_load_bzimage(struct domain *d, const struct hvm_kernel *k, uint64_t mem,
@@ -124,20 +120,9 @@ int hvm_load_bzimage(struct domain *d, const struct hvm_kernel *k, uint64_t mem,
 		rc = -EFAULT;
 		goto out;
 	}
-	/* The 32-bit boot protocol's entry state. */
-	memset(s, 0, sizeof(*s));
-	s->regs.rip = KERNEL_GPA;			/* code32_start as loaded */
+	/* The 32-bit boot protocol's entry state: __BOOT_CS, __BOOT_DS, ESI = the zero page. */
+	hvm_flat32_state(s, KERNEL_GPA, 0x10, 0x18, 0, 0xffff);	/* code32_start as loaded */
 	s->regs.rsi = BP_GPA;
-	s->regs.rflags = X86_EFLAGS_MBS;
-	s->cr0 = X86_CR0_PE | (1UL << 4);
-	for (i = HVM_SEG_ES; i <= HVM_SEG_GS; i++) {
-		s->segs[i] = seg(0x18, 0x3);
-	}
-	s->segs[HVM_SEG_CS] = seg(0x10, 0xb);
-	s->segs[HVM_SEG_GDTR] = (struct hvm_segment){ .limit = 0xffff };
-	s->segs[HVM_SEG_IDTR] = (struct hvm_segment){ .limit = 0xffff };
-	s->segs[HVM_SEG_LDTR] = (struct hvm_segment){ .attr = 0x82, .limit = 0xffff };
-	s->segs[HVM_SEG_TR] = (struct hvm_segment){ .attr = 0x8b, .limit = 0xffff };
 	log_info("HVM: bzImage, boot protocol %u.%02u, %llu KiB kernel at 1 MiB (init_size %u KiB), "
 		 "initrd %llu KiB at %#llx\n", version >> 8, version & 0xff,
 		 (unsigned long long)(kernel_len >> 10), init_size >> 10,
