@@ -99,6 +99,11 @@ static void test_flags_and_bases(void **state)
 	assert_true(out.syscall_callback.mask_events);
 	assert_int_equal(out.fs_base, 0);
 	assert_int_equal(out.gs_base_user, 0x2000);
+	/* The data selectors are kept as given: the first switch to the vCPU loads (or refuses) them. */
+	assert_int_equal(out.sel[PV_SEG_DS], 0x2b);
+	assert_int_equal(out.sel[PV_SEG_ES], 0x2b);
+	assert_int_equal(out.sel[PV_SEG_FS], 0x2b);
+	assert_int_equal(out.sel[PV_SEG_GS], 0);
 	assert_int_equal(out.user_l4, 0x9abc);
 	assert_int_equal(out.iopl, 3);
 	assert_int_equal(out.regs.rflags & (X86_EFLAGS_VM | X86_EFLAGS_IOPL), 0);

@@ -57,15 +57,25 @@ hypervisor_callback:
 	jmp	trap_common
 
 /*
- * Failsafe callback: the hypervisor could not return to the guest (bad segment state). The frame
- * has DS, ES, FS, GS between R11 and RIP; drop them and report.
+ * Failsafe callback: the hypervisor could not return to the guest as it was (a selector that no
+ * longer loads). The frame has DS, ES, FS, GS between R11 and RIP: they become the error code,
+ * 16 bits each (DS lowest), and the rest is trap_noerr's frame.
  */
 	.globl failsafe_callback
 failsafe_callback:
 	pop	%rcx
 	pop	%r11
-	add	$32, %rsp
-	pushq	$0
+	push	%rax
+	movzwq	32(%rsp), %rax	/* gs */
+	shl	$16, %rax
+	movw	24(%rsp), %ax	/* fs */
+	shl	$16, %rax
+	movw	16(%rsp), %ax	/* es */
+	shl	$16, %rax
+	movw	8(%rsp), %ax	/* ds */
+	mov	%rax, 32(%rsp)	/* over gs: the error code's slot, just below RIP */
+	pop	%rax
+	add	$24, %rsp
 	pushq	$257		/* TRAP_FAILSAFE_CALLBACK */
 	jmp	trap_common
 

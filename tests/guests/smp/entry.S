@@ -15,6 +15,10 @@ v1_start:
 	mov	%rax, v1_entry_cs(%rip)
 	mov	%ss, %rax
 	mov	%rax, v1_entry_ss(%rip)
+	mov	%ds, %rax
+	mov	%rax, v1_entry_ds(%rip)
+	mov	%es, %rax
+	mov	%rax, v1_entry_es(%rip)
 	stmxcsr	v1_entry_mxcsr(%rip)
 	xor	%ebp, %ebp
 	call	v1_main

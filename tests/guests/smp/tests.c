@@ -174,6 +174,7 @@ enum v1_cmd {
 	CMD_PVCLOCK,  /* read its own pvclock */
 	CMD_SEND,     /* EVTCHNOP_send(arg) */
 	CMD_RUNSTATE, /* read its own runstate area */
+	CMD_SEGS,     /* load the selectors packed in arg (segs()) and keep checking them */
 };
 
 static struct {
@@ -185,9 +186,12 @@ static struct {
 	volatile int64_t rc;
 	volatile uint64_t value;
 	volatile uint64_t entry_rdi;
+	volatile uint64_t segs_want; /* the selectors it must see (after CMD_SEGS) */
+	volatile uint64_t bad_segs;  /* rounds that found other selectors */
+	volatile uint64_t failsafes, failsafe_sels;
 } v1;
 
-uint64_t v1_entry_cs, v1_entry_ss;
+uint64_t v1_entry_cs, v1_entry_ss, v1_entry_ds, v1_entry_es;
 uint32_t v1_entry_mxcsr;
 static uint8_t v1_stack[16384] __attribute__((aligned(16)));
 static struct vcpu_runstate_info v1_runstate;
@@ -195,6 +199,51 @@ static struct vcpu_runstate_info v1_runstate;
 void v1_start(void);
 void v1_int3_entry(void);
 __attribute__((noreturn)) void v1_main(uint64_t arg);
+
+/* ---- Data segment selectors ---- */
+
+/* %ds, %es, %fs, %gs packed 16 bits each, DS lowest (the failsafe error code's layout). */
+static uint64_t segs(uint16_t ds, uint16_t es, uint16_t fs, uint16_t gs)
+{
+	return ds | ((uint64_t)es << 16) | ((uint64_t)fs << 32) | ((uint64_t)gs << 48);
+}
+
+static uint64_t read_segs(void)
+{
+	uint16_t ds, es, fs, gs;
+
+	__asm__ __volatile__("mov %%ds, %0; mov %%es, %1; mov %%fs, %2; mov %%gs, %3"
+			     : "=r"(ds), "=r"(es), "=r"(fs), "=r"(gs));
+	return segs(ds, es, fs, gs);
+}
+
+/*
+ * Load the packed selectors on this vCPU as a PV kernel does: %ds, %es and %fs directly (then
+ * this vCPU's FS base again over the descriptor's), the user %gs through set_segment_base.
+ */
+static void load_segs(uint64_t packed)
+{
+	uint16_t ds = (uint16_t)packed, es = (uint16_t)(packed >> 16), fs = (uint16_t)(packed >> 32);
+
+	__asm__ __volatile__("mov %0, %%ds; mov %1, %%es; mov %2, %%fs"
+			     :
+			     : "r"(ds), "r"(es), "r"(fs)
+			     : "memory");
+	HYPERVISOR_set_segment_base(SEGBASE_FS, (uint64_t)(uintptr_t)&fsmark[cpu_id()]);
+	HYPERVISOR_set_segment_base(SEGBASE_GS_USER_SEL, packed >> 48);
+}
+
+/* The failsafe callback on vCPU 1: note it, and go on with what is loaded (Linux's retry). */
+static bool on_failsafe(struct trap_frame *f)
+{
+	if (cpu_id() != 1) {
+		return false;
+	}
+	v1.failsafes++;
+	v1.failsafe_sels = f->error_code;
+	v1.segs_want = read_segs();
+	return true;
+}
 
 static bool on_v1_int3(struct trap_frame *f)
 {
@@ -205,6 +254,7 @@ static bool on_v1_int3(struct trap_frame *f)
 void v1_main(uint64_t arg)
 {
 	v1.entry_rdi = arg;
+	v1.segs_want = read_segs();
 	xmm0_set(0x2222222222222222ULL);
 	for (;;) {
 		uint64_t cmd = v1.cmd, seq = v1.seq;
@@ -212,6 +262,9 @@ void v1_main(uint64_t arg)
 		if (cpu_id() != 1 || fs_word() != fsmark[1] ||
 		    xmm0_get() != 0x2222222222222222ULL) {
 			v1.bad_state++;
+		}
+		if (read_segs() != v1.segs_want) {
+			v1.bad_segs++;
 		}
 		v1.counter++;
 		if (cmd == CMD_NONE || v1.done == seq) {
@@ -250,6 +303,11 @@ void v1_main(uint64_t arg)
 		case CMD_RUNSTATE:
 			v1.value = READ_ONCE(v1_runstate.state);
 			v1.rc = 0;
+			break;
+		case CMD_SEGS:
+			load_segs(v1.arg);
+			v1.segs_want = read_segs();
+			v1.rc = v1.segs_want == v1.arg ? 0 : -1;
 			break;
 		}
 		v1.cmd = CMD_NONE;
@@ -404,6 +462,7 @@ GUEST_TEST(a00_setup)
 	((uint64_t *)v1_gdt)[2] = GDT_CODE64_DPL3;
 	((uint64_t *)v1_gdt)[3] = GDT_DATA_DPL3;
 	((uint64_t *)v1_gdt)[4] = GDT_DATA_DPL3_RO;
+	((uint64_t *)v1_gdt)[5] = GDT_DATA_DPL3; /* 0x2b, Linux's __USER_DS: the context's %ds */
 	/* A descriptor page may have no writable mapping (set_gdt's rule). */
 	EXPECT_EQ(set_page_rw(v1_gdt, false), 0);
 	v1_ldt = page_alloc();
@@ -699,6 +758,9 @@ GUEST_TEST(b01_up_and_run)
 	EXPECT_EQ(v1.entry_rdi, 0x5eed);
 	EXPECT_EQ(v1_entry_cs, 0x13);
 	EXPECT_EQ(v1_entry_ss, 0x1b);
+	/* The context's data selectors are loaded as given (vCPU 0's are null). */
+	EXPECT_EQ(v1_entry_ds, 0x2b);
+	EXPECT_EQ(v1_entry_es, 0x2b);
 	EXPECT_EQ(v1_entry_mxcsr, 0x5f80);
 	EXPECT_EQ(v1.bad_state, 0);
 	test_note("vCPU 1 counted to %lu", v1.counter);
@@ -852,6 +914,78 @@ GUEST_TEST(c03_tlb_flush_multi)
 	op.arg2.vcpumask.p = (void *)0x1000;
 	EXPECT_EQ(HYPERVISOR_mmuext_op(&op, 1, &done, DOMID_SELF), -EFAULT);
 	EXPECT(v1.counter > 0);
+}
+
+/*
+ * %ds, %es, %fs and %gs are each vCPU's own across switches on the one CPU, bases included; a
+ * selector whose descriptor went away while its vCPU was off the CPU comes back null, and the
+ * failsafe callback tells the vCPU which selectors it had.
+ */
+#define SEG_ROUNDS 20
+
+GUEST_TEST(c04_segments_per_vcpu)
+{
+	const uint64_t mine = segs(FLAT_RING3_DS32, 0, FLAT_RING3_DS32, 0);
+	/* vCPU 1's GDT: 0x1b data, 0x23 read-only data, 0x2b data; 0x07: its LDT's one entry. */
+	const uint64_t theirs = segs(0x1b, 0x2b, 0x07, 0x23);
+	uint64_t ldt_ma = virt_to_mfn(v1_ldt) << 12, c0, seq, t0 = now_ns();
+	unsigned int bad = 0, i;
+
+	SETUP();
+	trap_set_handler(TRAP_FAILSAFE_CALLBACK, on_failsafe);
+	load_segs(mine);
+	EXPECT_EQ(read_segs(), mine);
+	EXPECT(run(CMD_SEGS, theirs));
+	EXPECT_EQ(v1.rc, 0);
+	/* Rounds in which vCPU 1 runs in between (yield until its counter moves). */
+	for (i = 0; i < SEG_ROUNDS; i++) {
+		c0 = v1.counter;
+		if (!wait_for(&v1.counter, c0 + 1)) {
+			break;
+		}
+		if (read_segs() != mine || fs_word() != fsmark[0] || cpu_id() != 0) {
+			bad++;
+		}
+	}
+	EXPECT_EQ(i, SEG_ROUNDS);
+	EXPECT_EQ(bad, 0);
+	EXPECT_EQ(v1.bad_segs, 0);
+	EXPECT_EQ(v1.bad_state, 0);
+	EXPECT_EQ(v1.failsafes, 0);
+
+	/* Its LDT entry (its %fs) made not present while it is blocked. */
+	seq = post(CMD_BLOCK, 0);
+	EXPECT(wait_runstate(1, RUNSTATE_blocked));
+	EXPECT_EQ(hypercall2(__HYPERVISOR_update_descriptor, ldt_ma, 0), 0);
+	EXPECT_EQ(send(ipi_to_1), 0);
+	EXPECT(wait_for(&v1.done, seq));
+	EXPECT_EQ(v1.failsafes, 1);
+	EXPECT_EQ(v1.failsafe_sels, theirs);
+	EXPECT_EQ(v1.segs_want, segs(0x1b, 0x2b, 0, 0x23));
+	for (i = 0; i < SEG_ROUNDS / 2; i++) {
+		c0 = v1.counter;
+		if (!wait_for(&v1.counter, c0 + 1)) {
+			break;
+		}
+		if (read_segs() != mine) {
+			bad++;
+		}
+	}
+	EXPECT_EQ(i, SEG_ROUNDS / 2);
+	EXPECT_EQ(bad, 0);
+	EXPECT_EQ(v1.failsafes, 1);
+	EXPECT_EQ(v1.bad_segs, 0);
+	EXPECT_EQ(v1.bad_state, 0);
+
+	/* Null selectors again on both, the LDT entry back, for the tests after. */
+	EXPECT_EQ(hypercall2(__HYPERVISOR_update_descriptor, ldt_ma, GDT_DATA_DPL3), 0);
+	EXPECT(run(CMD_SEGS, 0));
+	load_segs(0);
+	EXPECT_EQ(read_segs(), 0);
+	EXPECT_EQ(fs_word(), fsmark[0]);
+	EXPECT_EQ(cpu_id(), 0);
+	test_note("%u rounds of both vCPUs in %lu ms; failsafe with %#lx", SEG_ROUNDS * 3 / 2,
+		  (unsigned long)((now_ns() - t0) / 1000000), (unsigned long)v1.failsafe_sels);
 }
 
 /* vCPU 1 takes itself down (as Linux's play_dead) and comes back from VCPUOP_down when up'd. */

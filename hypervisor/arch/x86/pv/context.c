@@ -1,7 +1,8 @@
 /*
  * Switching the CPU between PV vCPUs. The running vCPU's registers live in the frame at the top
- * of the CPU's stack; a switch saves that frame (and the FPU, page tables, segment bases and
- * GDT) into the old vCPU and loads the new one's, so returning from the trap enters the new vCPU.
+ * of the CPU's stack; a switch saves that frame (and the FPU, page tables, data segments with
+ * their bases, and GDT) into the old vCPU and loads the new one's, so returning from the trap
+ * enters the new vCPU.
  * With nothing to run the CPU idles here, on the way back to a guest, until a vCPU is woken.
  */
 #include <argon/arch.h>
@@ -42,10 +43,10 @@ static void load_vcpu(struct vcpu *v, struct cpu_regs *regs)
 	this_cpu()->curr_vcpu = v;
 	*regs = v->arch.saved_regs;
 	write_cr3(mfn_to_paddr(v->arch.kernel_mode ? v->arch.guest_table : v->arch.guest_table_user));
-	wrmsr(MSR_FS_BASE, v->arch.fs_base);
-	wrmsr(MSR_GS_BASE, v->arch.kernel_mode ? v->arch.gs_base_kernel : v->arch.gs_base_user);
 	percpu_gdt_load_guest(v);
 	percpu_ldt_load(v);
+	/* After its GDT and LDT (the selectors' descriptors) and page tables (a failsafe frame). */
+	pv_load_segments(v, regs);
 	/* The guest's FPU comes back with TS clear; then its own virtual TS decides. */
 	write_cr0(read_cr0() & ~X86_CR0_TS);
 	fpu_restore(v->arch.fpu);
@@ -57,17 +58,7 @@ static void load_vcpu(struct vcpu *v, struct cpu_regs *regs)
 static void save_vcpu(struct vcpu *v, const struct cpu_regs *regs)
 {
 	v->arch.saved_regs = *regs;
-	/*
-	 * The guest changes its segment bases without asking: a selector load (Linux loads a null
-	 * %fs on exec and when switching to a task without TLS) replaces the base. Keep what the
-	 * CPU holds, or a later load_vcpu() would bring back a base the guest has since dropped.
-	 */
-	v->arch.fs_base = rdmsr(MSR_FS_BASE);
-	if (v->arch.kernel_mode) {
-		v->arch.gs_base_kernel = rdmsr(MSR_GS_BASE);
-	} else {
-		v->arch.gs_base_user = rdmsr(MSR_GS_BASE);
-	}
+	pv_save_segments(v);
 	write_cr0(read_cr0() & ~X86_CR0_TS);
 	fpu_save(v->arch.fpu);
 }

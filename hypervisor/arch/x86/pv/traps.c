@@ -29,18 +29,19 @@ static bool in_hypervisor_window(uint64_t a)
 
 /*
  * Build the exception frame the PV ABI gives a guest kernel handler on its stack (lowest address
- * first): rcx, r11, [error code], rip, cs (saved upcall mask in bits 32-39), rflags, rsp, ss.
+ * first): rcx, r11, @extra (an error code, or the failsafe callback's ds, es, fs, gs), rip, cs
+ * (saved upcall mask in bits 32-39), rflags, rsp, ss.
  * From guest user mode the frame goes on the kernel stack named by stack_switch and the vCPU
  * switches to kernel mode; from kernel mode it goes below the interrupted stack pointer, and the
  * cs in the frame has RPL 0 so the guest can tell the two apart.
  */
-static int bounce(struct cpu_regs *regs, uint64_t handler, bool mask_events, bool has_error,
-		  uint64_t error_code)
+static int bounce(struct cpu_regs *regs, uint64_t handler, bool mask_events, const uint64_t *extra,
+		  unsigned int nr_extra)
 {
 	struct vcpu *v = current_vcpu();
 	struct vcpu_info *vi = v->arch.vcpu_info;
-	uint64_t frame[8], sp, cs = regs->cs, rflags = regs->rflags;
-	unsigned int n = 0;
+	uint64_t frame[2 + PV_NR_DATA_SEGS + 5], sp, cs = regs->cs, rflags = regs->rflags;
+	unsigned int n = 0, i;
 	uint8_t saved_mask = vi->evtchn_upcall_mask;
 
 	if (!handler) {
@@ -58,8 +59,8 @@ static int bounce(struct cpu_regs *regs, uint64_t handler, bool mask_events, boo
 	rflags |= (saved_mask ? 0 : X86_EFLAGS_IF) | ((uint64_t)v->arch.iopl << 12);
 	frame[n++] = regs->rcx;
 	frame[n++] = regs->r11;
-	if (has_error) {
-		frame[n++] = error_code;
+	for (i = 0; i < nr_extra && i < PV_NR_DATA_SEGS; i++) {
+		frame[n++] = extra[i];
 	}
 	frame[n++] = regs->rip;
 	frame[n++] = (cs & 0xffff) | ((uint64_t)saved_mask << 32);
@@ -94,7 +95,7 @@ void pv_inject_exception(struct cpu_regs *regs, unsigned int vector, bool has_er
 	const struct pv_trap *t = &v->arch.traps[vector & 0xff];
 	char why[96];
 
-	if (!bounce(regs, t->address, t->mask_events, has_error, error_code)) {
+	if (!bounce(regs, t->address, t->mask_events, &error_code, has_error ? 1 : 0)) {
 		return;
 	}
 	snprintf(why, sizeof(why), "%s for exception %u at rip %#llx",
@@ -116,8 +117,23 @@ void pv_deliver_events(struct cpu_regs *regs)
 	 * The upcall stays pending: the guest clears it. The callback always runs with events
 	 * masked (as Xen's), so this does not bounce again before the guest re-enables them.
 	 */
-	if (bounce(regs, v->arch.event_callback.address, true, false, 0)) {
+	if (bounce(regs, v->arch.event_callback.address, true, NULL, 0)) {
 		domain_crash(v->domain, "unusable guest stack for the event callback");
+	}
+}
+
+void pv_inject_failsafe(struct cpu_regs *regs, const uint16_t sel[PV_NR_DATA_SEGS])
+{
+	struct vcpu *v = current_vcpu();
+	uint64_t frame[PV_NR_DATA_SEGS];
+	unsigned int i;
+
+	for (i = 0; i < PV_NR_DATA_SEGS; i++) {
+		frame[i] = sel[i];
+	}
+	if (bounce(regs, v->arch.failsafe_callback.address, v->arch.failsafe_callback.mask_events,
+		   frame, PV_NR_DATA_SEGS)) {
+		domain_crash(v->domain, "unusable guest stack for the failsafe callback");
 	}
 }
 
@@ -194,8 +210,8 @@ static void guest_syscall(struct cpu_regs *regs)
 	/* A system call from guest user space goes to the guest kernel's syscall callback. */
 	regs->rip = regs->rcx;
 	regs->rflags = regs->r11;
-	if (bounce(regs, v->arch.syscall_callback.address, v->arch.syscall_callback.mask_events,
-		   false, 0)) {
+	if (bounce(regs, v->arch.syscall_callback.address, v->arch.syscall_callback.mask_events, NULL,
+		   0)) {
 		/* Without a callback, syscall from user mode behaves as an invalid opcode. */
 		regs->rip -= 2;
 		pv_inject_exception(regs, X86_EXC_UD, false, 0);
@@ -431,7 +447,6 @@ long do_set_segment_base(uint64_t which, uint64_t base, uint64_t a3, uint64_t a4
 		} else {
 			v->arch.gs_base_user = rdmsr(MSR_GS_BASE);
 		}
-		v->arch.gs_sel_user = (uint16_t)sel;
 		wrmsr(MSR_GS_BASE,
 		      v->arch.kernel_mode ? v->arch.gs_base_kernel : v->arch.gs_base_user);
 		return 0;

@@ -33,18 +33,24 @@ raw_clear_guest:
 	.previous
 
 /*
- * long raw_load_gs_sel(unsigned int sel): load %gs with a guest selector; 0, or -EINVAL with
- * the null selector loaded when the descriptor faults (#GP or #NP).
+ * long raw_load_<seg>_sel(unsigned int sel): load %ds, %es, %fs or %gs with a guest selector; 0,
+ * or -EINVAL with the null selector loaded when the descriptor faults (#GP, #NP or #SS).
  */
-	.globl raw_load_gs_sel
-raw_load_gs_sel:
-5:	mov	%edi, %gs
+.macro RAW_LOAD_SEL seg
+	.globl raw_load_\seg\()_sel
+raw_load_\seg\()_sel:
+1:	mov	%edi, %\seg
 	xor	%eax, %eax
 	ret
-6:	xor	%eax, %eax
-	mov	%eax, %gs
+2:	xor	%eax, %eax
+	mov	%eax, %\seg
 	mov	$-EINVAL, %rax
 	ret
 	.section .ex_table, "a"
-	.quad 5b, 6b
+	.quad 1b, 2b
 	.previous
+.endm
+	RAW_LOAD_SEL ds
+	RAW_LOAD_SEL es
+	RAW_LOAD_SEL fs
+	RAW_LOAD_SEL gs

@@ -97,7 +97,7 @@ int pv_vcpu_initialise(struct vcpu *v, const struct pv_vcpu_init *in)
 	v->arch.fs_base = in->fs_base;
 	v->arch.gs_base_kernel = in->gs_base_kernel;
 	v->arch.gs_base_user = in->gs_base_user;
-	v->arch.gs_sel_user = 0;
+	memcpy(v->arch.sel, in->sel, sizeof(v->arch.sel));
 	v->arch.iopl = in->iopl;
 	v->arch.kernel_mode = in->kernel_mode;
 	v->arch.fpu_ts = in->fpu_ts;

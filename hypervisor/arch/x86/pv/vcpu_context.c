@@ -200,6 +200,10 @@ int pv_vcpu_context_decode(const struct vcpu_guest_context *c, uint64_t vm_assis
 	out->fs_base = (u->fs & ~3) ? 0 : c->fs_base;
 	out->gs_base_kernel = c->gs_base_kernel;
 	out->gs_base_user = (u->gs & ~3) ? 0 : c->gs_base_user;
+	out->sel[PV_SEG_DS] = u->ds;
+	out->sel[PV_SEG_ES] = u->es;
+	out->sel[PV_SEG_FS] = u->fs;
+	out->sel[PV_SEG_GS] = u->gs;
 	out->ldt_base = c->ldt_base;
 	out->ldt_ents = (uint32_t)c->ldt_ents;
 	out->kernel_mode = c->flags & VGCF_in_kernel;

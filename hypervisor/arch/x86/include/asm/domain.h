@@ -17,6 +17,9 @@ struct pv_trap {
 	bool mask_events;	/* entering the handler masks event delivery */
 };
 
+/** The data segment registers a PV vCPU keeps, in the failsafe frame's order. */
+enum pv_data_seg { PV_SEG_DS, PV_SEG_ES, PV_SEG_FS, PV_SEG_GS, PV_NR_DATA_SEGS };
+
 /** A guest callback entry point (event, failsafe, syscall, NMI). */
 struct pv_callback {
 	uint64_t address;
@@ -31,7 +34,11 @@ struct arch_vcpu {
 	mfn_t guest_table_user;		/* user-mode root page table, or 0 */
 	uint64_t kernel_ss, kernel_sp;	/* stack_switch: the kernel stack for bounces from user mode */
 	uint64_t fs_base, gs_base_kernel, gs_base_user;
-	uint16_t gs_sel_user;
+	/*
+	 * %ds, %es, %fs and %gs as the CPU held them when the vCPU last left it (pv/segments.c); one
+	 * %gs selector serves both guest modes, whose GS bases are kept apart above.
+	 */
+	uint16_t sel[PV_NR_DATA_SEGS];
 	struct pv_callback event_callback, failsafe_callback, syscall_callback, nmi_callback;
 	struct pv_trap traps[256];
 	mfn_t gdt_frames[14];		/* set_gdt: the guest's GDT frames (selectors below 0xe000) */

@@ -100,10 +100,34 @@ void m2p_set_entry(mfn_t mfn, uint64_t pfn);
 void pv_iret_failed(struct cpu_regs *regs);
 
 /**
- * Load %gs with the guest selector @sel: 0, or -EINVAL (and the null selector loaded) when
- * its descriptor faults. Changes the active GS base: the caller restores it.
+ * Load %ds, %es, %fs or %gs with the guest selector @sel: 0, or -EINVAL (and the null selector
+ * loaded) when its descriptor faults. %fs and %gs loads change the active base: the caller
+ * restores it.
  */
+long raw_load_ds_sel(unsigned int sel);
+long raw_load_es_sel(unsigned int sel);
+long raw_load_fs_sel(unsigned int sel);
 long raw_load_gs_sel(unsigned int sel);
+
+/**
+ * Deschedule: record @v's %ds/%es/%fs/%gs selectors and FS/GS bases as the CPU holds them (the
+ * guest changes them without asking).
+ */
+void pv_save_segments(struct vcpu *v);
+
+/**
+ * Schedule: give the CPU @v's selectors and bases (its GDT and LDT already loaded, its page tables
+ * active). A selector that no longer loads becomes null and, if @v has a failsafe callback, the
+ * frame at @regs is bounced there with the selectors it should have had (Xen's rule).
+ */
+void pv_load_segments(struct vcpu *v, struct cpu_regs *regs);
+
+/**
+ * Bounce the frame at @regs to the current vCPU's failsafe callback with @sel (ds, es, fs, gs)
+ * between R11 and RIP, as Xen's failsafe frame has them. Crashes the domain when its kernel
+ * stack is unusable.
+ */
+void pv_inject_failsafe(struct cpu_regs *regs, const uint16_t sel[PV_NR_DATA_SEGS]);
 
 /** Find the exception fixup for a fault at @rip in hypervisor code; 0 if there is none. */
 uint64_t search_extable(uint64_t rip);

@@ -14,7 +14,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Pseudo-vectors for the callbacks, beyond the 256 exception vectors. */
+/*
+ * Pseudo-vectors for the callbacks, beyond the 256 exception vectors. The failsafe callback's
+ * error code holds the selectors the hypervisor could not load back: DS in bits 0-15, ES 16-31,
+ * FS 32-47, GS 48-63.
+ */
 #define TRAP_EVENT_CALLBACK 256
 #define TRAP_FAILSAFE_CALLBACK 257
 

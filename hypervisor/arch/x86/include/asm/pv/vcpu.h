@@ -44,6 +44,7 @@ struct pv_vcpu_init {
 	struct pv_callback event_callback, failsafe_callback, syscall_callback;
 	uint64_t kernel_ss, kernel_sp;
 	uint64_t fs_base, gs_base_kernel, gs_base_user;
+	uint16_t sel[PV_NR_DATA_SEGS]; /* ds, es, fs, gs: loaded (or refused) when it first runs */
 	uint64_t ldt_base;
 	uint32_t ldt_ents;
 	uint32_t iopl;	  /* from rflags.IOPL */
