@@ -39,7 +39,7 @@ void vcpu_update_time(struct vcpu *v)
 
 	arch_time_sample(&tsc, &now, &shift, &mul);
 	version_begin(&t->version);
-	t->tsc_timestamp = tsc;
+	t->tsc_timestamp = tsc + arch_vcpu_tsc_offset(v);
 	t->system_time = (uint64_t)now;
 	t->tsc_to_system_mul = mul;
 	t->tsc_shift = shift;

@@ -68,6 +68,7 @@ static long register_vcpu_info(struct vcpu *v, uint64_t arg)
 	struct vcpu_register_vcpu_info r;
 	struct page_info *pg;
 	struct vcpu_info *new;
+	mfn_t mfn;
 	long rc;
 
 	if (copy_from_guest(&r, arg, sizeof(r))) {
@@ -79,10 +80,10 @@ static long register_vcpu_info(struct vcpu *v, uint64_t arg)
 	if (mfn_x(v->vcpu_info_mfn)) {
 		return -EINVAL;	/* once per vCPU, as on Xen */
 	}
-	if (r.mfn >= sys_heap.nr_frames) {
+	if (arch_guest_frame_to_mfn(d, r.mfn, &mfn)) {
 		return -EINVAL;
 	}
-	pg = pv_mfn_to_page(_mfn(r.mfn));
+	pg = pv_mfn_to_page(mfn);
 	spin_lock(&d->arch.mm_lock);
 	rc = get_page(pg, d);
 	if (!rc) {
@@ -96,10 +97,10 @@ static long register_vcpu_info(struct vcpu *v, uint64_t arg)
 	if (rc) {
 		return rc;
 	}
-	new = (struct vcpu_info *)((uint8_t *)arch_mfn_to_virt(_mfn(r.mfn)) + r.offset);
+	new = (struct vcpu_info *)((uint8_t *)arch_mfn_to_virt(mfn) + r.offset);
 	*new = *v->arch.vcpu_info;
 	v->arch.vcpu_info = new;
-	v->vcpu_info_mfn = _mfn(r.mfn);
+	v->vcpu_info_mfn = mfn;
 	vcpu_update_time(v);
 	return 0;
 }

@@ -63,6 +63,15 @@ unsigned int arch_cpu_id(void);
  */
 void arch_time_sample(uint64_t *tsc, s_time_t *now, int8_t *shift, uint32_t *mul_frac);
 
+/**
+ * The machine frame behind frame number @frame as guest @d names frames: an MFN for PV, a GFN
+ * for auto-translated (HVM) guests. 0, or -EINVAL when @d has no such frame.
+ */
+int arch_guest_frame_to_mfn(const struct domain *d, uint64_t frame, mfn_t *out);
+
+/** What @v's time stamp counter adds to the host's (0 for PV; HVM's VMCB/VMCS offset). */
+uint64_t arch_vcpu_tsc_offset(const struct vcpu *v);
+
 /** Stop this CPU for good with interrupts off. */
 __noreturn void arch_halt_forever(void);
 

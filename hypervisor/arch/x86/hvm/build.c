@@ -212,6 +212,7 @@ int hvm_build_and_run(unsigned int id, const struct hvm_kernel *k, uint64_t mem_
 		rc = -ENOMEM;
 		goto fail;
 	}
+	hvm_physmap_init(d);
 	strlcpy(d->cmdline, k->cmdline, sizeof(d->cmdline));
 	log_info("*** Building HVM domain %u (%s, %llu MiB) ***\n", id, hvm_ops->name,
 		 (unsigned long long)(mem_bytes >> 20));

@@ -442,9 +442,21 @@ static void wait_for_interrupt(struct vcpu *v)
 
 void hvm_deliver_interrupts(struct vcpu *v)
 {
+	int cb = hvm_callback_vector(v);
 	int vec = vlapic_pending(v);
-	bool pic = vec < 0 && hvm_irq_pending(v);
+	bool pic;
 
+	if (cb >= 0) {
+		/* The event upcall first, as Xen: it has no APIC state to keep, only the flag. */
+		if (hvm_ops->interrupts_enabled(v)) {
+			hvm_ops->inject_interrupt(v, (unsigned int)cb);
+			hvm_ops->request_irq_window(v, false);
+		} else {
+			hvm_ops->request_irq_window(v, true);
+		}
+		return;
+	}
+	pic = vec < 0 && hvm_irq_pending(v);
 	if (vec < 0 && !pic) {
 		return;
 	}

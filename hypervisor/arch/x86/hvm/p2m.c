@@ -49,6 +49,40 @@ static int p2m_map(struct hvm_domain *h, uint64_t gfn, mfn_t mfn)
 	return 0;
 }
 
+/* Clear the leaf of @gfn, if its tables exist (a GFN outside RAM that stops mapping a page). */
+static void p2m_unmap(struct hvm_domain *h, uint64_t gfn)
+{
+	const struct hvm_p2m_format *f = &hvm_ops->p2m_format;
+	uint64_t *t = phys_to_virt(h->p2m_root);
+	int level;
+
+	for (level = 3; level > 0; level--) {
+		unsigned int i = (gfn >> (9 * level)) & 511;
+
+		if (!(t[i] & f->table_flags)) {
+			return;
+		}
+		t = phys_to_virt(t[i] & PTE_ADDR_MASK);
+	}
+	t[gfn & 511] = 0;
+}
+
+int hvm_p2m_set(struct domain *d, uint64_t gfn, mfn_t mfn)
+{
+	struct hvm_domain *h = d->arch.hvm;
+	int rc = p2m_map(h, gfn, mfn);
+
+	if (!rc && gfn < h->nr_gfns) {
+		h->p2m[gfn] = mfn;
+	}
+	return rc;
+}
+
+void hvm_p2m_clear(struct domain *d, uint64_t gfn)
+{
+	p2m_unmap(d->arch.hvm, gfn);
+}
+
 static void free_tables(struct hvm_domain *h, paddr_t table, int level)
 {
 	uint64_t *t = phys_to_virt(table);
@@ -117,7 +151,8 @@ bool hvm_gfn_to_mfn(const struct domain *d, uint64_t gfn, mfn_t *out)
 	const struct hvm_domain *h = d->arch.hvm;
 
 	if (gfn >= h->nr_gfns) {
-		return false;
+		/* Hypervisor pages the guest placed above its RAM (hvm/physmap.c). */
+		return hvm_xen_page_at(d, gfn, out);
 	}
 	*out = h->p2m[gfn];
 	return true;

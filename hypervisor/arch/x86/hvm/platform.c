@@ -118,7 +118,7 @@ void hvm_platform_poll(struct vcpu *v)
 
 bool hvm_irq_pending(const struct vcpu *v)
 {
-	return vlapic_pending(v) >= 0 ||
+	return hvm_callback_vector(v) >= 0 || vlapic_pending(v) >= 0 ||
 	       (vlapic_accepts_extint(v) && vpic_int_output(&hd(v->domain)->pic));
 }
 

@@ -124,14 +124,19 @@ static void timer_start(struct vcpu *v)
 
 static uint32_t current_count(const struct vlapic *a)
 {
+	/*
+	 * One read: a one-shot expiring in timer_fire() (interrupt context) zeroes the period
+	 * between a check and a division by it.
+	 */
+	uint64_t period = READ_ONCE(a->timer_period_ns);
 	uint64_t elapsed, tick;
 
-	if (!a->timer_period_ns) {
+	if (!period) {
 		return 0;
 	}
-	elapsed = (uint64_t)(NOW() - a->timer_start) % a->timer_period_ns;
+	elapsed = (uint64_t)(NOW() - READ_ONCE(a->timer_start)) % period;
 	tick = (uint64_t)divide_value(a->timer_divide) * VLAPIC_BUS_NS;
-	return (uint32_t)((a->timer_period_ns - elapsed) / tick);
+	return (uint32_t)((period - elapsed) / tick);
 }
 
 void vlapic_init(struct vcpu *v, uint32_t id)

@@ -244,6 +244,17 @@ static void svm_assign_asid(struct vcpu *v)
 	sv->vmcb->asid = sv->asid;
 }
 
+/* A stale generation makes the next entry take a fresh ASID, flushed (svm_assign_asid). */
+static void svm_flush_guest_tlb(struct vcpu *v)
+{
+	svm(v)->asid_generation = 0;
+}
+
+static uint64_t svm_get_tsc_offset(const struct vcpu *v)
+{
+	return vmcb_of(v)->tsc_offset;
+}
+
 static void inject_ud(struct vcpu *v, const char *insn)
 {
 	hvm_log(v, "%s refused: #UD injected\n", insn);
@@ -525,6 +536,8 @@ static const struct hvm_vendor_ops svm_ops = {
 	.inject_interrupt = svm_inject_interrupt,
 	.interrupts_enabled = svm_interrupts_enabled,
 	.request_irq_window = svm_request_irq_window,
+	.flush_guest_tlb = svm_flush_guest_tlb,
+	.get_tsc_offset = svm_get_tsc_offset,
 	.msr_read = svm_msr_read,
 	.msr_write = svm_msr_write,
 };

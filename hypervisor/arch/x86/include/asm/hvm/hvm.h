@@ -84,6 +84,10 @@ struct hvm_vendor_ops {
 	bool (*inject_interrupt)(struct vcpu *v, unsigned int vector);
 	/** True if the guest can take an external interrupt now (IF set, no interrupt shadow). */
 	bool (*interrupts_enabled)(const struct vcpu *v);
+	/** Discard @v's guest-physical translations before its next entry (nested tables changed). */
+	void (*flush_guest_tlb)(struct vcpu *v);
+	/** The offset the CPU adds to the host TSC for @v (the guest's RDTSC = host + offset). */
+	uint64_t (*get_tsc_offset)(const struct vcpu *v);
 	/** Ask for an exit as soon as the guest can take an interrupt (interrupt window). */
 	void (*request_irq_window)(struct vcpu *v, bool on);
 	/**
@@ -119,6 +123,20 @@ static inline bool is_hvm_vcpu(const struct vcpu *v)
 
 #define HVM_MAX_RAM_FRAMES (GB(4) >> PAGE_SHIFT)
 
+/*
+ * Hypervisor pages a guest can place in its physical address space with XENMEM_add_to_physmap:
+ * slot 0 is shared_info, slot 1 + i grant-table frame i.
+ */
+#define HVM_XEN_PAGE_SHARED_INFO 0
+#define HVM_XEN_PAGE_GRANT(i) (1 + (i))
+#define HVM_NR_XEN_PAGES (1 + 64)	/* GNTTAB_MAX_FRAMES_LIMIT grant frames */
+#define HVM_GFN_NONE (~0ULL)
+
+struct hvm_xen_page {
+	uint64_t gfn;			/* where the guest put it, HVM_GFN_NONE when not mapped */
+	mfn_t ram;			/* the RAM frame it covers (mapped back on removal), 0 above RAM */
+};
+
 /** The HVM state of a domain. */
 struct hvm_domain {
 	uint64_t nr_gfns;		/* guest RAM: GFNs [0, nr_gfns) */
@@ -127,6 +145,8 @@ struct hvm_domain {
 	paddr_t p2m_root;		/* the nested page-table root (vendor format) */
 	uint64_t p2m_table_pages;	/* frames the nested tables use (from the hypervisor heap) */
 	uint64_t params[64];		/* HVM_PARAM_* values (hvm_op set/get_param) */
+	spinlock_t physmap_lock;	/* xen_pages[] and the nested entries they change */
+	struct hvm_xen_page xen_pages[HVM_NR_XEN_PAGES];
 	struct vuart uart;		/* COM1 */
 	/* The legacy platform (hvm/platform.c); touched only by the CPU running the domain. */
 	struct vpic pic;
@@ -254,6 +274,25 @@ int hvm_copy_to_gpa(const struct domain *d, uint64_t gpa, const void *src, size_
 
 /** Allocate @d's RAM (@nr_gfns frames) and build its nested page tables. */
 int hvm_p2m_create(struct domain *d, uint64_t nr_gfns);
+/**
+ * Map @gfn to @mfn in @d's nested tables (and in the RAM array when @gfn is RAM); the caller
+ * flushes the vCPUs' guest TLBs. 0 or -ENOMEM.
+ */
+int hvm_p2m_set(struct domain *d, uint64_t gfn, mfn_t mfn);
+/** Unmap @gfn (outside RAM) from @d's nested tables; the caller flushes. */
+void hvm_p2m_clear(struct domain *d, uint64_t gfn);
+/** The hypervisor page (shared_info, grant frame) @d mapped at @gfn outside RAM, if any. */
+bool hvm_xen_page_at(const struct domain *d, uint64_t gfn, mfn_t *out);
+/** Drop @d's translations cached for its nested tables (after an entry changed). */
+void hvm_flush_guest_tlbs(struct domain *d);
+/** No hypervisor page mapped yet (domain creation). */
+void hvm_physmap_init(struct domain *d);
+/** XENMEM_add_to_physmap / XENMEM_remove_from_physmap from an HVM vCPU (hvm/physmap.c). */
+long hvm_add_to_physmap(struct vcpu *v, uint64_t arg);
+long hvm_remove_from_physmap(struct vcpu *v, uint64_t arg);
+/** The GFN where @d mapped grant frame @idx, or ~0 (GNTTABOP_setup_table for HVM callers). */
+uint64_t hvm_grant_frame_gfn(const struct domain *d, unsigned int idx);
+
 /** Free the nested page tables and the p2m array (the RAM frames go with the domain). */
 void hvm_p2m_destroy(struct domain *d);
 
@@ -281,6 +320,9 @@ void hvm_isa_irq(struct domain *d, unsigned int irq, bool level);
 void hvm_platform_eoi(struct vcpu *v, uint8_t vector);
 /** True when @v has an interrupt to take from its local APIC or, through LINT0, the PIC. */
 bool hvm_irq_pending(const struct vcpu *v);
+
+/** The callback vector to inject for @v's pending event upcall, or -1 (hvm/upcall.c). */
+int hvm_callback_vector(const struct vcpu *v);
 
 /** Mode of the guest's code segment: 2, 4 or 8 (bytes of default operand/address size). */
 unsigned int hvm_code_bytes(const struct vcpu *v);
