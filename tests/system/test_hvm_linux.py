@@ -1,10 +1,12 @@
 """Debian 12's stock cloud kernel as an unmodified HVM guest: the bzImage (not the extracted ELF)
 is started through the Linux x86 boot protocol (hypervisor/arch/x86/hvm/bzimage.c) with the
-busybox initramfs and console=ttyS0, and runs on the emulated platform alone
-(docs/abi/hvm-platform.md): xen_nopv keeps it off the Xen HVM interfaces Argon does not offer yet
-(XENMEM_add_to_physmap for shared_info). The kernel and busybox are downloaded at test time
-(tests/linux/linuxkit.py, cache/linux/), never committed; without apt or network access the test
-is skipped. The initramfs's /init reports each check as "ARGON-CHECK <name> <value>"."""
+busybox initramfs, twice: with console=ttyS0 and xen_nopv on the emulated platform alone
+(docs/abi/hvm-platform.md), and without xen_nopv on Linux's Xen-HVM path (docs/abi/hvm-hypercalls.md:
+shared_info through XENMEM_add_to_physmap, events through the callback vector, the Xen clocksource
+and vcpu_op timers) with its console on hvc0, the PV console ring Argon serves. The kernel and
+busybox are downloaded at test time (tests/linux/linuxkit.py, cache/linux/), never committed;
+without apt or network access the tests are skipped. The initramfs's /init reports each check as
+"ARGON-CHECK <name> <value>"."""
 import os
 import re
 import sys
@@ -38,9 +40,8 @@ def cloud_bzimage(tmp_path_factory):
     return paths
 
 
-def test_cloud_kernel_boots_as_hvm_guest(boot, cloud_bzimage):
-    k = cloud_bzimage
-    args = "console=ttyS0 earlyprintk=serial,ttyS0 loglevel=7 printk.devkmsg=on xen_nopv"
+def boot_cloud_kernel(boot, k, args):
+    """Boot the cloud kernel with @args; the ARGON-CHECK values by name and the Boot."""
     start = time.time()
     b = boot(f"test-exit hvm=0 hvm_initrd=1 hvm_mem={HVM_MEM_MIB}M",
              modules=[f"{k['vmlinuz']} {args}", k["initramfs"]], mem=1024, timeout=240)
@@ -49,25 +50,21 @@ def test_cloud_kernel_boots_as_hvm_guest(boot, cloud_bzimage):
         m = re.search(CHECK_RE, line.text)
         if m and m.group(1) not in checks:
             checks[m.group(1)] = (m.group(2), line)
-    # The milestones, so a failure says how far Linux got.
-    b.must_find(r"^HVM: bzImage, boot protocol 2\.\d+, \d+ KiB kernel at 1 MiB")
-    b.must_find(r"^\(d1\) \[\s*[\d.]+\] Linux version " + re.escape(k["release"]))
-    b.must_find(r"^\(d1\) \[\s*[\d.]+\] BIOS-e820: \[mem 0x0000000000100000-0x000000000fffffff\] usable$")
-    b.must_find(r"^\(d1\) \[\s*[\d.]+\] ACPI: RSDP 0x00000000000E0000 000024 \(v02 ARGON \)$")
-    b.must_find(r"^\(d1\) \[\s*[\d.]+\] IOAPIC\[0\]: apic_id 0, version 17, address 0xfec00000, GSI 0-23$")
-    b.must_find(r"^\(d1\) \[\s*[\d.]+\] ACPI: PM-Timer IO Port: 0xb008$")
-    b.must_find(r"^\(d1\) \[\s*[\d.]+\] \.\.TIMER: vector=0x30 apic1=0 pin1=2")
-    b.must_find(r"^\(d1\) \[\s*[\d.]+\] rtc_cmos rtc_cmos: registered as rtc0$")
+    return b, checks, start
+
+
+def assert_linux_checks(b, checks, start, k):
+    """What both boots must show: /init's checks, a clean dmesg, poweroff through ACPI S5."""
     b.must_find(r"^\(d1\) \[\s*[\d.]+\] Run /init as init process$")
     assert "init-started" in checks, f"/init never reported ({b.log_path})"
     assert checks["uname-r"][0] == k["release"]
     assert checks["nproc"][0] == "1"
     memtotal = int(checks["memtotal-kib"][0])
     assert 0.75 * HVM_MEM_MIB * 1024 < memtotal <= HVM_MEM_MIB * 1024, memtotal
-    # The wall clock comes from the CMOS RTC (the host's time).
+    # The wall clock comes from the CMOS RTC or shared_info's wallclock (the host's time).
     value, line = checks["date-s"]
     assert abs(int(value) - (start + line.host_time)) < 5
-    # sleep 2 on the local APIC timer: 2 s of guest uptime and of host wall time (±10%).
+    # sleep 2 on the kernel's timer: 2 s of guest uptime and of host wall time (±10%).
     (t0, l0), (t1, l1) = checks["sleep-start"], checks["sleep-end"]
     assert 1.8 <= float(t1) - float(t0) <= 2.2, (t0, t1)
     assert 1.8 <= l1.host_time - l0.host_time <= 2.2, (l0.host_time, l1.host_time)
@@ -77,5 +74,48 @@ def test_cloud_kernel_boots_as_hvm_guest(boot, cloud_bzimage):
     b.must_find(r"^d1: ACPI S5 requested: powering off$")
     b.must_find(r"^d1: shut down: poweroff \(0\)$")
     assert b.rc == EXIT_SUCCESS, b.log_path
+
+
+def test_cloud_kernel_boots_as_hvm_guest(boot, cloud_bzimage):
+    k = cloud_bzimage
+    args = "console=ttyS0 earlyprintk=serial,ttyS0 loglevel=7 printk.devkmsg=on xen_nopv"
+    b, checks, start = boot_cloud_kernel(boot, k, args)
+    # The milestones, so a failure says how far Linux got.
+    b.must_find(r"^HVM: bzImage, boot protocol 2\.\d+, \d+ KiB kernel at 1 MiB")
+    b.must_find(r"^\(d1\) \[\s*[\d.]+\] Linux version " + re.escape(k["release"]))
+    b.must_find(r"^\(d1\) \[\s*[\d.]+\] BIOS-e820: \[mem 0x0000000000100000-0x000000000fffffff\] usable$")
+    b.must_find(r"^\(d1\) \[\s*[\d.]+\] ACPI: RSDP 0x00000000000E0000 000024 \(v02 ARGON \)$")
+    b.must_find(r"^\(d1\) \[\s*[\d.]+\] IOAPIC\[0\]: apic_id 0, version 17, address 0xfec00000, GSI 0-23$")
+    b.must_find(r"^\(d1\) \[\s*[\d.]+\] ACPI: PM-Timer IO Port: 0xb008$")
+    b.must_find(r"^\(d1\) \[\s*[\d.]+\] \.\.TIMER: vector=0x30 apic1=0 pin1=2")
+    b.must_find(r"^\(d1\) \[\s*[\d.]+\] rtc_cmos rtc_cmos: registered as rtc0$")
+    # xen_nopv: no Xen interface is used (Linux still names the CPUID signature it saw).
+    b.must_find(r"^\(d1\) \[\s*[\d.]+\] Booting paravirtualized kernel on bare hardware$")
+    assert not b.find(r"xen:events|clocksource: Switched to clocksource xen")
+    assert_linux_checks(b, checks, start, k)
     print(f"\nHVM cloud kernel: first line at {b.find('Linux version')[0].host_time:.1f} s, "
           f"/init at {checks['init-started'][1].host_time:.1f} s after QEMU start")
+
+
+def test_cloud_kernel_on_the_xen_hvm_path(boot, cloud_bzimage):
+    """Without xen_nopv Linux finds Xen's CPUID leaves and takes its PVHVM path; its only console
+    is hvc0, so every line (the boot log replayed at registration, /init's checks) comes through
+    the PV console ring."""
+    k = cloud_bzimage
+    b, checks, start = boot_cloud_kernel(boot, k, "console=hvc0 loglevel=7 printk.devkmsg=on")
+    line = r"^\(d1\) \[\s*[\d.]+\] "
+    b.must_find(line + r"Hypervisor detected: Xen HVM$")
+    b.must_find(line + r"Xen version 4\.17\.$")
+    b.must_find(line + r"Booting paravirtualized kernel on Xen HVM$")
+    b.must_find(line + r"xen:events: Using 2-level ABI$")
+    b.must_find(line + r"xen:events: Xen HVM callback vector for event delivery is enabled$")
+    b.must_find(line + r"installing Xen timer for CPU 0$")
+    b.must_find(line + r"clocksource: Switched to clocksource xen$")
+    b.must_find(line + r"printk: console \[hvc0\] enabled$")
+    # No Xen platform PCI device: the unplug protocol's port 0x10 reads all ones
+    # (docs/abi/hvm-hypercalls.md); Linux says so and goes on.
+    b.must_find(line + r"platform_pci_unplug: Xen Platform PCI: unrecognised magic value$")
+    assert not b.find(r"Request for Xen HVM callback vector failed|register_vcpu_info failed")
+    assert_linux_checks(b, checks, start, k)
+    print(f"\nXen-HVM cloud kernel: /init at {checks['init-started'][1].host_time:.1f} s "
+          "after QEMU start")

@@ -20,12 +20,14 @@ def test_hvm_pv_interfaces(boot):
                    "shared_info_moves_and_ram_returns", "add_to_physmap_refusals",
                    "grant_frames_mapped", "callback_param", "virq_timer_through_callback_vector",
                    "loopback_event_through_callback_vector", "register_vcpu_info",
-                   "hvm_vcpu_op_policy"):
+                   "hvm_vcpu_op_policy", "console_ring_params"):
         assert needed in names, f"test {needed} did not run"
     (_, s) = b.must_find(r"^\(d1\) SUMMARY: (\d+)/(\d+) passed$")
     assert int(s.group(1)) == int(s.group(2)) == len(results)
     # The wallclock in shared_info is the host's time (the QEMU RTC follows the host clock).
     wc = int(re.search(r"wc_sec (\d+)", names["shared_info_add_to_physmap"]).group(1))
     assert abs(wc - time.time()) < 3600, (wc, time.time())
+    # Argon served the console ring: the line arrived with the domain's prefix.
+    b.must_find(r"^\(d1\) hello through the HVM console ring$")
     # Every hypervisor page went back: the RAM under the mappings and the pages themselves.
     assert_memory_returned(b)

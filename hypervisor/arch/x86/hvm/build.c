@@ -55,6 +55,7 @@ size_param("hvm_mem", opt_hvm_mem);
 
 void hvm_domain_destroy(struct domain *d)
 {
+	mfn_t ring = d->arch.hvm ? d->arch.hvm->console_ring : _mfn(0);
 	unsigned int i;
 
 	if (d->arch.hvm) {
@@ -75,6 +76,8 @@ void hvm_domain_destroy(struct domain *d)
 		d->arch.hvm = NULL;
 	}
 	domain_destroy(d);
+	/* Argon stopped serving the ring in domain_destroy(). */
+	hvm_console_free(ring);
 }
 
 static void multiboot_state(struct hvm_boot_state *s, uint64_t entry)
@@ -217,6 +220,10 @@ int hvm_build_and_run(unsigned int id, const struct hvm_kernel *k, uint64_t mem_
 	log_info("*** Building HVM domain %u (%s, %llu MiB) ***\n", id, hvm_ops->name,
 		 (unsigned long long)(mem_bytes >> 20));
 	rc = hvm_p2m_create(d, mem_bytes >> PAGE_SHIFT);
+	if (rc) {
+		goto fail;
+	}
+	rc = hvm_console_init(d);
 	if (rc) {
 		goto fail;
 	}

@@ -162,6 +162,8 @@ bool hvm_skip_insn(struct vcpu *v, const uint8_t *insn, size_t len)
 #define XEN_CPUID_BASE 0x40000000
 #define XEN_CPUID_MAX (XEN_CPUID_BASE + 5)
 #define XEN_HYPERCALL_MSR 0x40000000
+#define XEN_HVM_CPUID_VCPU_ID_PRESENT (1U << 3)
+#define XEN_HVM_CPUID_DOMID_PRESENT (1U << 4)
 
 /**
  * The CPUID values an HVM guest sees: the host's, minus what Argon does not virtualize, plus the
@@ -188,8 +190,14 @@ static struct cpuid_regs hvm_cpuid_policy(const struct vcpu *v, uint32_t leaf, u
 			r.a = 1;			/* hypercall pages */
 			r.b = XEN_HYPERCALL_MSR;
 			break;
+		case XEN_CPUID_BASE + 4:
+			/* HVM leaf: the vCPU ID (Linux's xen_vcpu_id) and domain ID are given. */
+			r.a = XEN_HVM_CPUID_VCPU_ID_PRESENT | XEN_HVM_CPUID_DOMID_PRESENT;
+			r.b = v->vcpu_id;
+			r.c = v->domain->domain_id;
+			break;
 		default:
-			break;			/* time, HVM and PV leaves: nothing advertised yet */
+			break;			/* time and PV leaves: nothing advertised */
 		}
 		return r;
 	}

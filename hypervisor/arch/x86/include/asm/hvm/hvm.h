@@ -145,6 +145,7 @@ struct hvm_domain {
 	paddr_t p2m_root;		/* the nested page-table root (vendor format) */
 	uint64_t p2m_table_pages;	/* frames the nested tables use (from the hypervisor heap) */
 	uint64_t params[64];		/* HVM_PARAM_* values (hvm_op set/get_param) */
+	mfn_t console_ring;		/* the PV console ring page (hvm/console.c), 0 if none */
 	spinlock_t physmap_lock;	/* xen_pages[] and the nested entries they change */
 	struct hvm_xen_page xen_pages[HVM_NR_XEN_PAGES];
 	struct vuart uart;		/* COM1 */
@@ -285,6 +286,14 @@ void hvm_p2m_clear(struct domain *d, uint64_t gfn);
 bool hvm_xen_page_at(const struct domain *d, uint64_t gfn, mfn_t *out);
 /** Drop @d's translations cached for its nested tables (after an entry changed). */
 void hvm_flush_guest_tlbs(struct domain *d);
+/**
+ * Give @d the PV console ring Argon serves, named by HVM_PARAM_CONSOLE_PFN/EVTCHN (after
+ * its p2m exists). On error the frame is left for hvm_console_free().
+ */
+int hvm_console_init(struct domain *d);
+/** Free the console ring frame @ring (0: none), after the domain is gone. */
+void hvm_console_free(mfn_t ring);
+
 /** No hypervisor page mapped yet (domain creation). */
 void hvm_physmap_init(struct domain *d);
 /** XENMEM_add_to_physmap / XENMEM_remove_from_physmap from an HVM vCPU (hvm/physmap.c). */
