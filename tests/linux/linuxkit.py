@@ -223,6 +223,11 @@ say sleep-start "$t0"
 sleep 2
 t1=$(cut -d' ' -f1 /proc/uptime)
 say sleep-end "$t1"
+# What keeps time and how interrupts arrive: the clocksource, the hypervisor-callback count of
+# an HVM guest on the Xen path (the HYP row), and the Xen timer VIRQ's count (timer0).
+say clocksource "$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
+say hyp-irqs "$(sed -n 's/^ *HYP: *\([0-9]*\).*/\1/p' /proc/interrupts)"
+say xen-timer-irqs "$(sed -n 's/^ *[0-9]*: *\([0-9]*\) .*timer0$/\1/p' /proc/interrupts)"
 if [ -n "$argon_heavy" ]; then
 	# The load checks, asked for by argon_heavy=1 on the kernel command line (Linux
 	# hands unknown name=value parameters to init as environment variables).

@@ -92,6 +92,7 @@ def test_cloud_kernel_boots_as_hvm_guest(boot, cloud_bzimage):
     # xen_nopv: no Xen interface is used (Linux still names the CPUID signature it saw).
     b.must_find(r"^\(d1\) \[\s*[\d.]+\] Booting paravirtualized kernel on bare hardware$")
     assert not b.find(r"xen:events|clocksource: Switched to clocksource xen")
+    assert checks["clocksource"][0] != "xen"
     assert_linux_checks(b, checks, start, k)
     print(f"\nHVM cloud kernel: first line at {b.find('Linux version')[0].host_time:.1f} s, "
           f"/init at {checks['init-started'][1].host_time:.1f} s after QEMU start")
@@ -116,6 +117,11 @@ def test_cloud_kernel_on_the_xen_hvm_path(boot, cloud_bzimage):
     # (docs/abi/hvm-hypercalls.md); Linux says so and goes on.
     b.must_find(line + r"platform_pci_unplug: Xen Platform PCI: unrecognised magic value$")
     assert not b.find(r"Request for Xen HVM callback vector failed|register_vcpu_info failed")
+    # At /init's end: still on the Xen clock, and events keep arriving through the callback
+    # vector (the HYP row of /proc/interrupts), the timer VIRQ among them.
+    assert checks["clocksource"][0] == "xen", checks["clocksource"]
+    assert int(checks["hyp-irqs"][0] or 0) > 100, checks["hyp-irqs"]
+    assert int(checks["xen-timer-irqs"][0] or 0) > 100, checks["xen-timer-irqs"]
     assert_linux_checks(b, checks, start, k)
     print(f"\nXen-HVM cloud kernel: /init at {checks['init-started'][1].host_time:.1f} s "
           "after QEMU start")
