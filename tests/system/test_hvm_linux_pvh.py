@@ -47,6 +47,11 @@ def test_cloud_kernel_boots_as_pvh_guest(boot, cloud_bzimage, console):  # noqa:
     b.must_find(line + r"xen:events: Xen HVM callback vector for event delivery is enabled$")
     b.must_find(line + r"clocksource: Switched to clocksource xen$")
     b.must_find(line + r"printk: console \[%s\] enabled$" % console)
+    # At /init's end: still on the Xen clock, events arriving through the callback vector (the
+    # HYP row of /proc/interrupts), the timer VIRQ among them.
+    assert checks["clocksource"][0] == "xen", checks["clocksource"]
+    assert int(checks["hyp-irqs"][0] or 0) > 100, checks["hyp-irqs"]
+    assert int(checks["xen-timer-irqs"][0] or 0) > 100, checks["xen-timer-irqs"]
     assert_linux_checks(b, checks, start, k)
     built = b.find(r"^HVM: PVH kernel")[0].host_time
     init = checks["init-started"][1].host_time
