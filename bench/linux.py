@@ -2,8 +2,9 @@
 """Linux benchmark (issue 5): Debian 12's cloud kernel with the test initramfs (tests/linux), booted
 on Argon as domain 0 (2 vCPUs, 512 MiB) and natively by the same QEMU (-kernel/-initrd, 2 CPUs),
 one run after the other. Reports QEMU start to /init, and the guest-clock time of the issue's
-load checks: 2,000 fork+exec runs of /bin/true and the 200 MiB page-touch program. Skipped when
-the Debian packages cannot be downloaded."""
+load checks: 2,000 fork+exec runs of /bin/true and the 200 MiB page-touch program, and Argon's
+per-domain counters (pv_stats) for the whole run. Skipped when the Debian packages cannot be
+downloaded."""
 import os
 import re
 import subprocess
@@ -17,6 +18,7 @@ import linuxkit  # noqa: E402
 
 ARGS = "loglevel=7 printk.devkmsg=on argon_heavy=1"
 CHECK_RE = re.compile(r"\] ARGON-CHECK (\S+) ?(.*)$")
+STATS_RE = re.compile(r"\] (d\d+: stats.*)$")
 
 
 def run(cmd, env=None):
@@ -26,9 +28,14 @@ def run(cmd, env=None):
                             stderr=subprocess.DEVNULL, env=env)
     checks = {}
     for raw in proc.stdout:
-        m = CHECK_RE.search(raw.decode("utf-8", "replace").rstrip("\r\n"))
+        line = raw.decode("utf-8", "replace").rstrip("\r\n")
+        m = CHECK_RE.search(line)
         if m and m.group(1) not in checks:
             checks[m.group(1)] = (m.group(2), time.monotonic() - t0)
+        m = STATS_RE.search(line)
+        if m:
+            # Argon's per-domain counters (pv_stats), printed when domain 0 is destroyed.
+            print(f"{'':>20}  {m.group(1)}")
     proc.wait()
     return checks
 
@@ -61,7 +68,7 @@ def main():
         f.write(initrd_data)
     subprocess.run(["make", "-s", "-C", TOP, "hypervisor"], check=True, stdout=subprocess.DEVNULL)
     iso = os.path.join(BUILD, "linux.iso")
-    subprocess.run(["scripts/mkiso", "--out", iso, "--hv-cmdline", "test-exit dom0_mem=512M",
+    subprocess.run(["scripts/mkiso", "--out", iso, "--hv-cmdline", "test-exit dom0_mem=512M pv_stats",
                     "--module", f"{paths['vmlinux']} argon:dom=0,vcpus=2,priv earlyprintk=xen,keep {ARGS}",
                     "--module", f"{initrd} argon:initrd"], cwd=TOP, check=True)
     print(f"Debian {paths['release']}, QEMU TCG, 2 CPUs, guest-clock times of the load checks")

@@ -35,6 +35,10 @@ void pv_flush_tlb_domain(struct domain *d)
 	fake.flush_domain++;
 }
 
+void pv_note_full_flush(void)
+{
+}
+
 void pv_flush_tlb_local(uint64_t va)
 {
 	fake.flush_local++;

@@ -18,6 +18,7 @@
 #include <asm/page.h>
 #include <asm/pv.h>
 #include <asm/pv/descriptor.h>
+#include <asm/pv/mm.h>
 #include <asm/pv/vcpu.h>
 #include <public/sched.h>
 
@@ -41,8 +42,10 @@ static unsigned int last_domid;
 static void load_vcpu(struct vcpu *v, struct cpu_regs *regs)
 {
 	this_cpu()->curr_vcpu = v;
+	v->domain->arch.stats.switches++;
 	*regs = v->arch.saved_regs;
 	write_cr3(mfn_to_paddr(v->arch.kernel_mode ? v->arch.guest_table : v->arch.guest_table_user));
+	pv_note_full_flush();
 	percpu_gdt_load_guest(v);
 	percpu_ldt_load(v);
 	/* After its GDT and LDT (the selectors' descriptors) and page tables (a failsafe frame). */
@@ -81,6 +84,7 @@ static bool reap_domains(void)
 			for (i = 0; i < d->max_vcpus; i++) {
 				sched_destroy_vcpu(d->vcpus[i]);
 			}
+			pv_stats_report(d);
 			domain_destroy(d);
 			log_info("d%u: destroyed; Memory: %llu KiB free\n", d->domain_id,
 				 (unsigned long long)sys_heap.free_pages * 4);

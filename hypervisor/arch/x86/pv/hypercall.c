@@ -76,6 +76,15 @@ static long dispatch(unsigned long nr, uint64_t a1, uint64_t a2, uint64_t a3, ui
 	if (h->who == PRIV && !v->domain->is_privileged) {
 		return -EPERM;
 	}
+	v->domain->arch.stats.hypercalls[nr]++;
+	if (pv_stats_on) {
+		uint64_t t0 = rdtsc();
+		long rc = h->fn(a1, a2, a3, a4, a5);
+
+		/* A multicall's time includes its entries' (counted again under their own numbers). */
+		v->domain->arch.stats.hypercall_cycles[nr] += rdtsc() - t0;
+		return rc;
+	}
 	return h->fn(a1, a2, a3, a4, a5);
 }
 

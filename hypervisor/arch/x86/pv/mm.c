@@ -53,6 +53,7 @@ static void ctx_lock(struct pt_ctx *c, struct domain *d, bool preemptible)
 static void ctx_unlock(struct pt_ctx *c)
 {
 	if (c->need_flush) {
+		c->d->arch.stats.tlb_flushes++;
 		pv_flush_tlb_domain(c->d);
 	}
 	spin_unlock(&c->d->arch.mm_lock);
@@ -265,6 +266,7 @@ static int devalidate(struct pt_ctx *c, struct page_info *pg)
 			return -ERESTART;
 		}
 	}
+	c->d->arch.stats.devalidated[level]++;
 	end_partial(pg, t);
 	return 0;
 }
@@ -292,6 +294,7 @@ static int validate(struct pt_ctx *c, struct page_info *pg)
 		if (!(e & _PAGE_PRESENT) || !guest_entry(level, i)) {
 			continue;
 		}
+		c->d->arch.stats.validated_entries++;
 		rc = get_entry_refs(c, level, e);
 		if (rc == -ERESTART) {
 			set_type(pg, t_set_done(t, i) | PGT_PARTIAL_CHILD);
@@ -309,6 +312,7 @@ static int validate(struct pt_ctx *c, struct page_info *pg)
 		}
 	}
 	if (!rc) {
+		c->d->arch.stats.validated[level]++;
 		return 0;
 	}
 	/* Unwind entries [0, i) without yielding: the error must reach the caller now. */
@@ -399,6 +403,7 @@ int get_page_type(struct domain *d, struct page_info *pg, uint64_t type, bool pr
 	int rc = get_type_ctx(&c, pg, type);
 
 	if (c.need_flush) {
+		d->arch.stats.tlb_flushes++;
 		pv_flush_tlb_domain(d);
 	}
 	return rc;

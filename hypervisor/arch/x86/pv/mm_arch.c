@@ -25,6 +25,17 @@ void pv_init_l4_hv_slots(uint64_t *l4)
 	}
 }
 
+/*
+ * CR3 loads and full flushes done for PV guests (pv_stats): under QEMU TCG each one empties the
+ * whole software TLB, so every access after it takes a slow-path page walk.
+ */
+uint64_t pv_full_flushes;
+
+void pv_note_full_flush(void)
+{
+	pv_full_flushes++;
+}
+
 void pv_flush_tlb_local(uint64_t va)
 {
 	uint64_t cr4;
@@ -41,6 +52,7 @@ void pv_flush_tlb_local(uint64_t va)
 	} else {
 		write_cr3(read_cr3());
 	}
+	pv_note_full_flush();
 }
 
 /*
@@ -67,6 +79,7 @@ void pv_reload_cr3(struct vcpu *v)
 	}
 	root = v->arch.kernel_mode ? v->arch.guest_table : v->arch.guest_table_user;
 	write_cr3(mfn_x(root) ? mfn_to_paddr(root) : virt_to_phys(idle_l4));
+	pv_note_full_flush();
 }
 
 void m2p_set_entry(mfn_t mfn, uint64_t pfn)

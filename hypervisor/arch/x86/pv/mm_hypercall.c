@@ -87,6 +87,7 @@ static int one_mmu_update(struct vcpu *v, const struct mmu_update *req)
 	struct page_info *pg;
 	int rc;
 
+	d->arch.stats.mmu_updates++;
 	switch (req->ptr & 3) {
 	case MMU_NORMAL_PT_UPDATE:
 	case MMU_PT_UPDATE_PRESERVE_AD:
@@ -225,6 +226,9 @@ static int one_mmuext_op(struct vcpu *v, const struct mmuext_op *op)
 	uint64_t mask;
 	int rc;
 
+	if (op->cmd < ARRAY_SIZE(d->arch.stats.mmuext)) {
+		d->arch.stats.mmuext[op->cmd]++;
+	}
 	switch (op->cmd) {
 	case MMUEXT_PIN_L1_TABLE:
 	case MMUEXT_PIN_L2_TABLE:
@@ -233,12 +237,19 @@ static int one_mmuext_op(struct vcpu *v, const struct mmuext_op *op)
 		return pv_pin_table_preemptible(v, mfn, pgt_of_level(op->cmd - MMUEXT_PIN_L1_TABLE + 1));
 	case MMUEXT_UNPIN_TABLE:
 		return pv_unpin_table(v, mfn);
-	case MMUEXT_NEW_BASEPTR:
+	case MMUEXT_NEW_BASEPTR: {
+		bool same = mfn_x(v->arch.guest_table) == mfn_x(mfn);
+
 		rc = pv_set_guest_table_preemptible(v, mfn, false);
-		if (!rc) {
-			pv_reload_cr3(v);	/* a new base pointer flushes, even the same one */
+		/*
+		 * A new base pointer flushes, even the same one; a different one was just loaded (every
+		 * CR3 load costs a full TLB refill under TCG: do it once).
+		 */
+		if (!rc && (same || !v->arch.kernel_mode)) {
+			pv_reload_cr3(v);
 		}
 		return rc;
+	}
 	case MMUEXT_NEW_USER_BASEPTR:
 		return pv_set_guest_table_preemptible(v, mfn, true);
 	case MMUEXT_TLB_FLUSH_LOCAL:

@@ -372,6 +372,7 @@ bool pv_ptwr_fault(struct cpu_regs *regs, uint64_t addr)
 		regs->rflags = (regs->rflags & ~touched) | (flags & touched);
 	}
 	regs->rip += op.len;
+	d->arch.stats.ptwr++;
 	return true;
 no:
 	spin_unlock(&d->arch.mm_lock);

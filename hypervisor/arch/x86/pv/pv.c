@@ -97,6 +97,7 @@ static void load_guest_table(struct vcpu *v)
 	mfn_t root = v->arch.kernel_mode ? v->arch.guest_table : v->arch.guest_table_user;
 
 	write_cr3(mfn_to_paddr(root));
+	pv_note_full_flush();
 }
 
 void pv_toggle_guest_mode(struct vcpu *v)

@@ -208,6 +208,7 @@ static void guest_syscall(struct cpu_regs *regs)
 		return;
 	}
 	/* A system call from guest user space goes to the guest kernel's syscall callback. */
+	v->domain->arch.stats.syscalls++;
 	regs->rip = regs->rcx;
 	regs->rflags = regs->r11;
 	if (bounce(regs, v->arch.syscall_callback.address, v->arch.syscall_callback.mask_events, NULL,
@@ -224,9 +225,10 @@ static void guest_syscall(struct cpu_regs *regs)
 	regs->rflags &= ~X86_EFLAGS_DF;
 }
 
-void pv_do_guest_trap(struct cpu_regs *regs)
+static void guest_trap(struct cpu_regs *regs)
 {
 	struct vcpu *v = current_vcpu();
+	struct pv_stats *s = &v->domain->arch.stats;
 	unsigned int vec = (unsigned int)regs->vector;
 
 	switch (vec) {
@@ -268,8 +270,17 @@ void pv_do_guest_trap(struct cpu_regs *regs)
 		}
 		break;
 	case X86_EXC_GP:
-		if (bounce_software_interrupt(regs) || pv_emulate_privileged(regs) ||
-		    pv_emulate_io(regs)) {
+		s->gp_user += !v->arch.kernel_mode;
+		if (bounce_software_interrupt(regs)) {
+			s->gp_swint++;
+			break;
+		}
+		if (pv_emulate_privileged(regs)) {
+			s->gp_emulated++;
+			break;
+		}
+		if (pv_emulate_io(regs)) {
+			s->gp_io++;
 			break;
 		}
 		pv_inject_exception(regs, vec, true, regs->error_code);
@@ -277,6 +288,21 @@ void pv_do_guest_trap(struct cpu_regs *regs)
 	default:
 		pv_inject_exception(regs, vec, has_error_code(vec), regs->error_code);
 		break;
+	}
+}
+
+void pv_do_guest_trap(struct cpu_regs *regs)
+{
+	struct pv_stats *s = &current_vcpu()->domain->arch.stats;
+	unsigned int vec = (unsigned int)regs->vector;
+	uint64_t t0 = pv_stats_on ? rdtsc() : 0;
+
+	guest_trap(regs);
+	if (vec < ARRAY_SIZE(s->traps)) {
+		s->traps[vec]++;
+		if (pv_stats_on) {
+			s->trap_cycles[vec] += rdtsc() - t0;
+		}
 	}
 }
 

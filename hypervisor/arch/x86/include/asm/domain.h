@@ -60,11 +60,34 @@ struct arch_vcpu {
 	struct hvm_vcpu *hvm;
 };
 
+/**
+ * What a PV domain had the hypervisor do, for profiling: counted always (plain increments by the
+ * CPU running the domain's vCPU; racy between vCPUs on different CPUs, which only blurs counts),
+ * the cycles only with `pv_stats` on the command line, which also prints them all when the domain
+ * is destroyed (pv/stats.c).
+ */
+struct pv_stats {
+	uint64_t hypercalls[64];	/* by number, multicall entries included */
+	uint64_t mmuext[32];		/* mmuext_op requests by command */
+	uint64_t mmu_updates;		/* mmu_update requests */
+	uint64_t traps[32];		/* guest exceptions by vector */
+	uint64_t syscalls;		/* guest user-mode syscalls bounced to the kernel */
+	uint64_t ptwr;			/* page-table writes emulated (writable page tables) */
+	uint64_t validated[5], devalidated[5]; /* page tables (de)validated, by level */
+	uint64_t validated_entries;	/* present entries checked by validation */
+	uint64_t switches;		/* times one of its vCPUs was loaded onto a CPU */
+	uint64_t tlb_flushes;		/* domain-wide TLB flushes for page type changes */
+	uint64_t gp_user, gp_swint, gp_emulated, gp_io; /* #GPs: from guest user mode; by outcome */
+	uint64_t hypercall_cycles[64];	/* TSC cycles in each hypercall's handler */
+	uint64_t trap_cycles[32];	/* TSC cycles handling each exception vector */
+};
+
 /** The PV state of a domain. */
 struct arch_domain {
 	uint64_t vm_assist;		/* VMASST_TYPE_* bits enabled */
 	uint64_t p2m_pages;		/* size of the initial P2M list the builder made */
 	spinlock_t mm_lock;		/* PV MMU: guards the type_info of the domain's frames */
+	struct pv_stats stats;
 	/* HVM domains only (asm/hvm/hvm.h): NULL for PV. */
 	struct hvm_domain *hvm;
 };

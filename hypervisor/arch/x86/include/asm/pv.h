@@ -129,6 +129,15 @@ void pv_load_segments(struct vcpu *v, struct cpu_regs *regs);
  */
 void pv_inject_failsafe(struct cpu_regs *regs, const uint16_t sel[PV_NR_DATA_SEGS]);
 
+/** `pv_stats` on the command line: time hypercalls and exceptions, report at destruction. */
+extern bool pv_stats_on;
+
+/** CR3 loads and full TLB flushes done for PV guests since boot (pv/mm_arch.c). */
+extern uint64_t pv_full_flushes;
+
+/** With `pv_stats` on the command line: print @d's struct pv_stats (before it is destroyed). */
+void pv_stats_report(const struct domain *d);
+
 /** Find the exception fixup for a fault at @rip in hypervisor code; 0 if there is none. */
 uint64_t search_extable(uint64_t rip);
 

@@ -203,6 +203,9 @@ void pv_init_l4_hv_slots(uint64_t *l4);
 /** Flush the TLBs of every vCPU of @d (page-type changes; before a type is used again). */
 void pv_flush_tlb_domain(struct domain *d);
 
+/** Count a CR3 load or full flush on this CPU (pv_stats: each costs a full TLB refill). */
+void pv_note_full_flush(void);
+
 /** Flush the TLB entry of @va, or the whole TLB if @va is PV_FLUSH_ALL, on this CPU. */
 void pv_flush_tlb_local(uint64_t va);
 #define PV_FLUSH_ALL (~0ULL)
