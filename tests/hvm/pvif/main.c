@@ -17,6 +17,7 @@
 #include <public/hvm/params.h>
 #include <public/io/console.h>
 #include <public/memory.h>
+#include <public/sched.h>
 #include <public/vcpu.h>
 #include <public/version.h>
 #include <public/xen.h>
@@ -497,6 +498,13 @@ GUEST_TEST(hvm_vcpu_op_policy)
 	EXPECT_EQ(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_up, 0, 0), -38);
 	EXPECT_EQ(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_down, 0, 0), -38);
 	EXPECT_EQ(hypercall(__HYPERVISOR_hvm_op, 9 /* pagetable_dying */, 0, 0), -38);
+	/* Layouts with pointers or 64-bit fields are 64-bit callers' only (no compat translation). */
+	EXPECT_EQ(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_get_runstate_info, 0, (uint32_t)page_b), -38);
+	EXPECT_EQ(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 0,
+			    (uint32_t)page_b), -38);
+	EXPECT_EQ(hypercall(__HYPERVISOR_sched_op, SCHEDOP_poll, (uint32_t)page_b, 0), -38);
+	EXPECT_EQ(hypercall(__HYPERVISOR_xen_version, XENVER_platform_parameters, (uint32_t)page_b, 0),
+		  -38);
 }
 
 /* The PV console ring Argon serves, found as Linux's hvc_xen finds it in an HVM guest. */

@@ -17,6 +17,7 @@
 #include <public/hvm/hvm_op.h>
 #include <public/hvm/params.h>
 #include <public/memory.h>
+#include <public/sched.h>
 #include <public/vcpu.h>
 #include <public/version.h>
 #include <public/xen.h>
@@ -26,6 +27,7 @@ static long hvm_xen_version(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4
 static long hvm_grant_table_op(uint64_t cmd, uint64_t arg, uint64_t count, uint64_t a4,
 			       uint64_t a5);
 static long hvm_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg, uint64_t a4, uint64_t a5);
+static long hvm_sched_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5);
 static long hvm_op(uint64_t op, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5);
 
 #define NR_HVM_HYPERCALLS 64
@@ -36,7 +38,7 @@ static const hypercall_fn hvm_hypercalls[NR_HVM_HYPERCALLS] = {
 	[__HYPERVISOR_console_io] = do_console_io,
 	[__HYPERVISOR_grant_table_op] = hvm_grant_table_op,
 	[__HYPERVISOR_vcpu_op] = hvm_vcpu_op,
-	[__HYPERVISOR_sched_op] = do_sched_op,
+	[__HYPERVISOR_sched_op] = hvm_sched_op,
 	[__HYPERVISOR_event_channel_op] = do_event_channel_op,
 	[__HYPERVISOR_hvm_op] = hvm_op,
 };
@@ -51,10 +53,31 @@ static const hypercall_fn hvm_hypercalls[NR_HVM_HYPERCALLS] = {
 		      (1u << XENFEAT_auto_translated_physmap) | \
 		      (1u << XENFEAT_hvm_callback_vector) | (1u << XENFEAT_hvm_safe_pvclock))
 
+/*
+ * Argon translates no 32-bit ("compat") layouts: the calls whose structures hold a pointer, a
+ * xen_ulong_t or a 64-bit field at a 4-byte-aligned offset in 32-bit code are for 64-bit callers
+ * only, rather than read or written at the wrong offsets.
+ */
+static bool wide_caller(void)
+{
+	return hvm_code_bytes(current_vcpu()) == 8;
+}
+
+static long hvm_sched_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	if (cmd == SCHEDOP_poll && !wide_caller()) {
+		return -ENOSYS;		/* struct sched_poll holds a handle */
+	}
+	return do_sched_op(cmd, arg, a3, a4, a5);
+}
+
 static long hvm_xen_version(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5)
 {
 	struct xen_feature_info fi;
 
+	if (cmd == XENVER_platform_parameters && !wide_caller()) {
+		return -ENOSYS;		/* virt_start is a xen_ulong_t */
+	}
 	if (cmd != XENVER_get_features) {
 		return do_xen_version(cmd, arg, a3, a4, a5);
 	}
@@ -109,7 +132,7 @@ static long hvm_grant_table_op(uint64_t cmd, uint64_t arg, uint64_t count, uint6
 {
 	switch (cmd) {
 	case GNTTABOP_setup_table:
-		if (hvm_code_bytes(current_vcpu()) != 8) {
+		if (!wide_caller()) {
 			return -ENOSYS;
 		}
 		if (count != 1) {
@@ -132,9 +155,14 @@ static long hvm_grant_table_op(uint64_t cmd, uint64_t arg, uint64_t count, uint6
 static long hvm_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg, uint64_t a4, uint64_t a5)
 {
 	switch (cmd) {
-	case VCPUOP_is_up:
 	case VCPUOP_get_runstate_info:
 	case VCPUOP_register_runstate_memory_area:
+		/* vcpu_runstate_info's 64-bit fields sit 4 bytes earlier in 32-bit code. */
+		if (!wide_caller()) {
+			return -ENOSYS;
+		}
+		return do_vcpu_op(cmd, vcpuid, arg, a4, a5);
+	case VCPUOP_is_up:
 	case VCPUOP_register_vcpu_info:
 	case VCPUOP_set_periodic_timer:
 	case VCPUOP_stop_periodic_timer:
