@@ -450,10 +450,11 @@ static void wait_for_interrupt(struct vcpu *v)
 
 void hvm_deliver_interrupts(struct vcpu *v)
 {
-	int cb = hvm_callback_vector(v);
-	int vec = vlapic_pending(v);
+	int cb, vec = vlapic_pending(v);
 	bool pic;
 
+	hvm_pvclock_sync(v);
+	cb = hvm_callback_vector(v);
 	if (cb >= 0) {
 		/* The event upcall first, as Xen: it has no APIC state to keep, only the flag. */
 		if (hvm_ops->interrupts_enabled(v)) {

@@ -8,6 +8,7 @@
  */
 #include <argon/arch.h>
 #include <argon/lib.h>
+#include <argon/vtime.h>
 #include <asm/domain.h>
 #include <asm/hvm/hvm.h>
 #include <public/hvm/params.h>
@@ -22,6 +23,20 @@ int hvm_callback_vector(const struct vcpu *v)
 		return -1;
 	}
 	return (int)(via & 0xff);
+}
+
+void hvm_pvclock_sync(struct vcpu *v)
+{
+	uint64_t offset = hvm_ops->get_tsc_offset(v);
+
+	/*
+	 * The pvclock's TSC stamp includes the offset: whatever moved it (keeping the guest's TSC
+	 * steady across a deschedule) would otherwise leave the guest's Xen clock off by as much.
+	 */
+	if (offset != v->arch.hvm->pvclock_tsc_offset) {
+		v->arch.hvm->pvclock_tsc_offset = offset;
+		vcpu_update_time(v);
+	}
 }
 
 uint64_t arch_vcpu_tsc_offset(const struct vcpu *v)

@@ -106,6 +106,7 @@ struct hvm_vcpu {
 	bool halted;			/* executed HLT; waits for an interrupt */
 	bool down;			/* HLT with interrupts disabled: never runs again */
 	uint64_t nr_exits;
+	uint64_t pvclock_tsc_offset;	/* the TSC offset the published pvclock includes */
 	unsigned int log_budget;	/* guest-triggered messages left (rate limit) */
 };
 
@@ -332,6 +333,8 @@ bool hvm_irq_pending(const struct vcpu *v);
 
 /** The callback vector to inject for @v's pending event upcall, or -1 (hvm/upcall.c). */
 int hvm_callback_vector(const struct vcpu *v);
+/** Republish @v's pvclock if its TSC offset changed since (before each entry). */
+void hvm_pvclock_sync(struct vcpu *v);
 
 /** Mode of the guest's code segment: 2, 4 or 8 (bytes of default operand/address size). */
 unsigned int hvm_code_bytes(const struct vcpu *v);
