@@ -246,6 +246,13 @@ if [ -n "$argon_heavy" ]; then
 fi
 say dmesg-bad "$(dmesg | grep -c -E 'Oops|BUG|WARNING|Call Trace')"
 dmesg | grep -E 'Oops|BUG|WARNING|Call Trace' | head -5 | while read -r l; do say dmesg-line "$l"; done
+# argon_wait_input=1 waits for a line typed on the console before ending (a domain 0 that must
+# outlive its domUs; the line comes over the serial line, CONSOLEIO_read and VIRQ_CONSOLE).
+if [ -n "$argon_wait_input" ]; then
+	say waiting-for-input 1
+	read -r line
+	say input "$line"
+fi
 # argon_end=reboot|crash on the kernel command line ends the run that way instead (issue 5: a
 # domU's reboot and crash are reported as such).
 case "$argon_end" in

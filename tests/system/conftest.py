@@ -32,6 +32,7 @@ class Boot:
     rc: int
     lines: list = field(default_factory=list)
     log_path: str = ""
+    qemu_start_wall: float = 0.0  # the host's wall clock (time.time()) when QEMU was started
 
     @property
     def text(self):
@@ -84,13 +85,14 @@ def boot(hypervisor_elf, tmp_path, request):
         cmd = ["scripts/run-qemu", iso, "--timeout", str(timeout), "--log", log_path,
                "--smp", str(smp), "--mem", str(mem), *extra]
         start = time.monotonic()
+        start_wall = time.time()
         env = dict(os.environ)
         if cpu:
             env["ARGON_QEMU_CPU"] = cpu
         steps = [(re.compile(p), data) for p, data in input]
         proc = subprocess.Popen(cmd, cwd=TOP, stdin=subprocess.PIPE if steps else subprocess.DEVNULL,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
-        result = Boot(rc=-1, log_path=log_path)
+        result = Boot(rc=-1, log_path=log_path, qemu_start_wall=start_wall)
         for raw in proc.stdout:
             now = time.monotonic() - start
             text = raw.decode("utf-8", "replace").rstrip("\r\n")

@@ -39,6 +39,11 @@ void pv_note_full_flush(void)
 {
 }
 
+int pv_io_frame_access(mfn_t mfn, bool writable)
+{
+	return fake.io_readonly_mfn && mfn_x(mfn) == fake.io_readonly_mfn && writable ? -EPERM : 0;
+}
+
 void pv_flush_tlb_local(uint64_t va)
 {
 	fake.flush_local++;

@@ -25,6 +25,7 @@ struct fake_pv {
 	struct vcpu *current;
 	struct domain *domains[FAKE_MAX_DOMAINS];
 	unsigned int log_lines;
+	uint64_t io_readonly_mfn;	/* a device page the fake hypervisor keeps (0: none) */
 };
 
 extern struct fake_pv fake;

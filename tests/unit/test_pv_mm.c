@@ -282,7 +282,7 @@ static const struct {
 } corrupt_cases[] = {
 	{ C_L1_MAPS_TABLE_RW, -EINVAL },	{ C_L1_MAPS_OTHER_DOMAIN, -EPERM },
 	{ C_L1_MAPS_HYPERVISOR, -EPERM },	{ C_L1_MAPS_FREE_FRAME, -EPERM },
-	{ C_L1_BEYOND_MEMORY, -EINVAL },	{ C_L1_RESERVED_BIT, -EINVAL },
+	{ C_L1_BEYOND_MEMORY, -EPERM },	{ C_L1_RESERVED_BIT, -EINVAL },
 	{ C_L1_CACHE_ATTRS, -EINVAL },		{ C_L2_PSE, -EINVAL },
 	{ C_L2_GLOBAL, -EINVAL },		{ C_L3_LINKS_L1, -EINVAL },
 	{ C_L4_LINEAR, -EINVAL },		{ C_L2_LINKS_WRITABLE, -EINVAL },
@@ -381,6 +381,53 @@ static void test_cache_attributes_allowed_for_the_privileged_domain(void **state
 	dom.is_privileged = true;
 	assert_int_equal(pv_pin_table(&dom, t.l4, PGT_L4), 0);
 	assert_int_equal(pv_unpin_table(&vcpu0, t.l4), 0);
+	dom.is_privileged = false;
+	assert_no_refs();
+}
+
+/*
+ * I/O memory (Xen's DOMID_IO): frames beyond RAM, holes in it and RAM reserved for DOMID_IO may
+ * be mapped by the privileged domain only, never hold references, and never serve as page
+ * tables; device pages the hypervisor keeps are refused (or mapped read-only only).
+ */
+static void test_io_memory_for_the_privileged_domain_only(void **state)
+{
+	mfn_t l1 = alloc_frame(DOM), l2 = alloc_frame(DOM), data = alloc_frame(DOM);
+	mfn_t beyond = _mfn(NR_FRAMES + 5), io_ram = _mfn(4), hole = _mfn(6);
+	mfn_t device = _mfn(NR_FRAMES + 7);
+
+	heap_reserve_range(&sys_heap, io_ram, 1, DOMID_IO);
+	pg(hole)->count_info &= ~PGC_STATE_MASK;
+	mem(l1)[0] = pte(beyond, P | RW);
+	assert_int_equal(pv_pin_table(&dom, l1, PGT_L1), -EPERM);
+	mem(l1)[0] = pte(io_ram, P);
+	assert_int_equal(pv_pin_table(&dom, l1, PGT_L1), -EPERM);
+	dom.is_privileged = true;
+	mem(l1)[0] = pte(beyond, P | RW);
+	mem(l1)[1] = pte(io_ram, P | RW);
+	mem(l1)[2] = pte(hole, P);
+	assert_int_equal(pv_pin_table(&dom, l1, PGT_L1), 0);
+	assert_int_equal(gcount(io_ram), 0);
+	assert_int_equal(gcount(hole), 0);
+	/* Entries move between I/O memory and RAM with exact counts. */
+	assert_int_equal(pv_mod_entry(&vcpu0, l1, 1, pte(data, P | RW), false, true), 0);
+	assert_int_equal(gcount(data), 1);
+	assert_int_equal(pv_mod_entry(&vcpu0, l1, 1, pte(io_ram, P), false, true), 0);
+	assert_int_equal(gcount(data), 0);
+	assert_int_equal(pv_mod_entry(&vcpu0, l1, 1, pte(io_ram, P | RW), false, true), 0);
+	/* The hypervisor's own RAM is not I/O memory. */
+	assert_int_equal(pv_mod_entry(&vcpu0, l1, 3, pte(_mfn(3), P), false, true), -EPERM);
+	/* A device page the hypervisor drives: read-only at most. */
+	fake.io_readonly_mfn = mfn_x(device);
+	assert_int_equal(pv_mod_entry(&vcpu0, l1, 3, pte(device, P | RW), false, true), -EPERM);
+	assert_int_equal(pv_mod_entry(&vcpu0, l1, 3, pte(device, P), false, true), 0);
+	assert_int_equal(pv_mod_entry(&vcpu0, l1, 3, pte(device, P | RW), false, true), -EPERM);
+	/* I/O memory is no page table. */
+	mem(l2)[0] = pte(beyond, P);
+	assert_int_equal(pv_pin_table(&dom, l2, PGT_L2), -EINVAL);
+	mem(l2)[0] = pte(hole, P);
+	assert_int_equal(pv_pin_table(&dom, l2, PGT_L2), -EPERM);
+	assert_int_equal(pv_unpin_table(&vcpu0, l1), 0);
 	dom.is_privileged = false;
 	assert_no_refs();
 }
@@ -1031,6 +1078,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_cache_attributes_allowed_for_the_privileged_domain,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_io_memory_for_the_privileged_domain_only, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_type_changes_refused_while_in_use, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_entry_updates_move_references, setup, teardown),

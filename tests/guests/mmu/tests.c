@@ -240,8 +240,12 @@ GUEST_TEST(map_unowned_frame_fails)
 	EXPECT(scratch && ptr && max > 0);
 	rc[0] = HYPERVISOR_update_va_mapping(va_of(scratch), (max << 12) | PTE_DATA, UVMF_INVLPG);
 	rc[1] = HYPERVISOR_update_va_mapping(va_of(scratch), (max << 12) | PTE_P, UVMF_INVLPG);
-	rc[2] = mmu_update1(ptr, (0x10UL << 12) | PTE_P);	/* low memory: Argon's */
-	rc[3] = mmu_update1(ptr, (0xfffffffUL << 12) | PTE_P);	/* beyond the machine */
+	/*
+	 * Argon's own image (loaded at 2 MiB), and the local APIC page: this kernel is domain 0,
+	 * which may map I/O memory (beyond RAM, holes, the first MiB) but neither of these.
+	 */
+	rc[2] = mmu_update1(ptr, (0x200UL << 12) | PTE_P);
+	rc[3] = mmu_update1(ptr, (0xfee00UL << 12) | PTE_P);
 	for (int i = 0; i < 4; i++) {
 		EXPECT(rc[i] < 0);
 	}
@@ -256,8 +260,37 @@ GUEST_TEST(map_unowned_frame_fails)
 		EXPECT_EQ(mmu_update1(virt_to_mfn(l1) << 12, (max << 12) | PTE_P), 0);
 		EXPECT(pin(1, l1) < 0);
 	}
-	test_note("mfn %#lx: %ld %ld; mfn 0x10: %ld; mfn 0xfffffff: %ld", max, rc[0], rc[1], rc[2],
+	test_note("mfn %#lx: %ld %ld; mfn 0x200: %ld; mfn 0xfee00: %ld", max, rc[0], rc[1], rc[2],
 		  rc[3]);
+}
+
+/*
+ * I/O memory (Xen's DOMID_IO) for domain 0: the BIOS area in the first MiB and a frame beyond
+ * all RAM map and read, and unmapping them leaves nothing behind; an IO-APIC page maps read-only
+ * but not writable.
+ */
+GUEST_TEST(dom0_maps_io_memory)
+{
+	uint64_t *scratch = page_alloc(), own, v = 0;
+	volatile const uint8_t *p = (volatile const uint8_t *)scratch;
+	uint64_t va = va_of(scratch);
+
+	EXPECT(scratch != NULL);
+	own = virt_to_mfn(scratch);
+	/* The BIOS ROM at 0xf0000 reads as something other than our zeroed page. */
+	EXPECT_EQ(HYPERVISOR_update_va_mapping(va, (0xf0UL << 12) | PTE_P, UVMF_INVLPG), 0);
+	for (unsigned int i = 0; i < 4096; i++) {
+		v |= p[i];
+	}
+	EXPECT(v != 0);
+	EXPECT_EQ(HYPERVISOR_update_va_mapping(va, (0xfffffffUL << 12) | PTE_DATA, UVMF_INVLPG), 0);
+	/* An IO-APIC page: Argon's to write, so read-only only. */
+	EXPECT(HYPERVISOR_update_va_mapping(va, (0xfec00UL << 12) | PTE_DATA, UVMF_INVLPG) < 0);
+	EXPECT_EQ(HYPERVISOR_update_va_mapping(va, (0xfec00UL << 12) | PTE_P, UVMF_INVLPG), 0);
+	/* Back to our own page, which kept its contents. */
+	EXPECT_EQ(HYPERVISOR_update_va_mapping(va, (own << 12) | PTE_DATA, UVMF_INVLPG), 0);
+	EXPECT(probe_write(va, 7));
+	EXPECT(probe_read(va, &v) && v == 7);
 }
 
 GUEST_TEST(hypervisor_slots_refused)

@@ -20,6 +20,7 @@
 #include <asm/page.h>
 #include <asm/percpu.h>
 #include <asm/pv.h>
+#include <asm/pv/mm.h>
 
 void start_argon(paddr_t mbi_pa);
 void serial_init(void);
@@ -209,6 +210,24 @@ static paddr_t acpi_hpet_base(void)
 	return 0;
 }
 
+/*
+ * Keep the devices Argon drives out of domain 0's I/O mappings: the local APIC page entirely,
+ * IO-APICs and the HPET read-only (Linux dom0 reads them, Xen shows them the same way).
+ */
+static void protect_devices(void)
+{
+	unsigned int i;
+	paddr_t hpet = acpi_hpet_base();
+
+	pv_io_frame_protect(acpi.has_madt ? acpi.madt.lapic_addr : 0xfee00000u, false);
+	for (i = 0; acpi.has_madt && i < acpi.madt.nr_ioapics; i++) {
+		pv_io_frame_protect(acpi.madt.ioapics[i].addr, true);
+	}
+	if (hpet) {
+		pv_io_frame_protect(hpet, true);
+	}
+}
+
 static void enable_protections(void)
 {
 	uint64_t cr4;
@@ -268,6 +287,7 @@ void start_argon(paddr_t mbi_pa)
 	time_init(acpi_hpet_base());
 	rtc_init();
 	apic_init();
+	protect_devices();
 	local_irq_enable();
 
 	log_info("Argon ready (%lld ms after reset)\n", (long long)(NOW() / 1000000));

@@ -197,7 +197,7 @@ void percpu_gdt_load_guest(struct vcpu *v)
 
 	/* Writable for the CPU's accessed-bit updates; the guest's own mappings stay read-only. */
 	for (i = 0; i < GDT_RESERVED_BYTE / PAGE_SIZE; i++) {
-		bool guest = i < v->arch.nr_gdt_frames;
+		bool guest = v && i < v->arch.nr_gdt_frames;
 
 		map_pages(idle_l4, pc->gdt_base + i * PAGE_SIZE,
 			  mfn_to_paddr(guest ? v->arch.gdt_frames[i] : gdt_zero_mfn), PAGE_SIZE,

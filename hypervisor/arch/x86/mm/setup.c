@@ -93,8 +93,13 @@ static void add_range(struct range *list, unsigned int *nr, uint64_t start, uint
 static void reserve(uint64_t start, uint64_t end, uint8_t kind)
 {
 	if (nr_reserved < MAX_RESERVED && start < end) {
+		/*
+		 * The first MiB is I/O memory as on Xen (BIOS data, VGA, option ROMs, firmware
+		 * tables): the hardware domain may map it, nobody may allocate it.
+		 */
 		reserved[nr_reserved++] = (struct range){ ALIGN_DOWN(start, PAGE_SIZE),
-							  ALIGN_UP(end, PAGE_SIZE), DOMID_XEN, kind };
+							  ALIGN_UP(end, PAGE_SIZE),
+							  kind == R_FIRMWARE ? DOMID_IO : DOMID_XEN, kind };
 	}
 }
 
@@ -310,6 +315,9 @@ void memory_init(const struct mb2_info *mbi, paddr_t mbi_pa)
 	     "set up the frame table");
 	/* From here on page tables come from the heap; the boot chunk keeps only what it handed out. */
 	reserve(balloc_start, balloc_next, R_BOOTALLOC);
+	machine_map_init(mbi);
+	machine_map_reserve(image_pa(__image_start), image_pa(__image_end));
+	machine_map_reserve(balloc_start, balloc_next);
 	populate_heap();
 	heap_ready = true;
 	m2p_init();

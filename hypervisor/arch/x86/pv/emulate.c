@@ -24,8 +24,13 @@
 		    (1u << 8) | (1u << 15) | (1u << 21) | (1u << 24))	/* DTES64 MONITOR DS-CPL VMX
 									 * SMX EST TM2 PDCM x2APIC
 									 * TSC-deadline */
-#define HIDE_1_EDX ((1u << 1) | (1u << 2) | (1u << 3) | (1u << 9) | (1u << 12) | (1u << 21) | \
-		    (1u << 22) | (1u << 29) | (1u << 31))	/* VME DE PSE APIC MTRR DS ACPI TM PBE */
+/*
+ * MCE and MCA too: Argon offers no virtual machine-check MSRs, and a kernel that sees MCA reads
+ * MCG_STATUS and panics ("MCA architectural violation") when the read faults.
+ */
+#define HIDE_1_EDX ((1u << 1) | (1u << 2) | (1u << 3) | (1u << 7) | (1u << 9) | (1u << 12) | \
+		    (1u << 14) | (1u << 21) | (1u << 22) | (1u << 29) | (1u << 31))
+		    /* VME DE PSE MCE APIC MTRR MCA DS ACPI TM PBE */
 /* FSGSBASE SMEP INVPCID SMAP */
 #define HIDE_7_EBX  ((1u << 0) | (1u << 7) | (1u << 10) | (1u << 20))
 /* UMIP PKU OSPKE CET-SS LA57 RDPID: ring-3 kernels cannot enable them (Xen: HVM only) */

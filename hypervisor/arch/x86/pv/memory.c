@@ -10,6 +10,7 @@
 #include <argon/hypercall.h>
 #include <argon/mm.h>
 #include <asm/layout.h>
+#include <asm/mm.h>
 #include <asm/page.h>
 #include <asm/pv.h>
 #include <asm/pv/mm.h>
@@ -126,6 +127,8 @@ long arch_memory_op(uint64_t cmd, uint64_t arg)
 		return reservation_op(cmd, arg);
 	case XENMEM_machphys_mfn_list:
 		return machphys_mfn_list(arg);
+	case XENMEM_machine_memory_map:
+		return machine_memory_map(arg);
 	default:
 		return -ENOSYS;
 	}

@@ -155,6 +155,39 @@ static int check_entry_flags(const struct pt_ctx *c, unsigned int level, uint64_
 }
 
 /*
+ * I/O memory, Xen's DOMID_IO: machine frames that are not RAM Argon hands out. Those beyond the
+ * frame table, the holes and firmware ranges inside it (PGC_STATE_NONE), and the RAM Argon leaves
+ * to the firmware (the first MiB, reserved for DOMID_IO). Such a frame never changes state, so
+ * whether an L1 entry holds references can be told from the entry alone: I/O mappings hold none.
+ */
+static bool is_io_frame(mfn_t m)
+{
+	const struct page_info *pg = pv_mfn_to_page(m);
+
+	return !pg || page_state(pg) == PGC_STATE_NONE ||
+	       (page_state(pg) == PGC_STATE_RESERVED && pg->owner == DOMID_IO);
+}
+
+/* Whether L1 entry @e maps I/O memory (and so took no references). */
+static bool is_io_entry(unsigned int level, uint64_t e)
+{
+	return level == 1 && is_io_frame(pte_mfn(e));
+}
+
+/*
+ * An L1 entry mapping I/O memory: only the privileged domain may (it drives the hardware; Linux
+ * dom0 ioremap()s firmware tables and devices through identity p2m entries), and only where the
+ * architecture does not keep the frame for itself (its local APIC, IO-APICs, timers).
+ */
+static int check_io_entry(const struct pt_ctx *c, uint64_t e)
+{
+	if (!c->d->is_privileged) {
+		return -EPERM;
+	}
+	return pv_io_frame_access(pte_mfn(e), e & _PAGE_RW);
+}
+
+/*
  * Take the references present entry @e of a level-@level table needs: a general reference on
  * its target and, above L1, a next-level type reference; in L1, a writable type reference when
  * the mapping is writable. May return -ERESTART from a child's validation (nothing held then).
@@ -167,6 +200,9 @@ static int get_entry_refs(struct pt_ctx *c, unsigned int level, uint64_t e)
 	rc = check_entry_flags(c, level, e);
 	if (rc) {
 		return rc;
+	}
+	if (is_io_entry(level, e)) {
+		return check_io_entry(c, e);
 	}
 	if (!pg) {
 		return -EINVAL;
@@ -193,6 +229,9 @@ static int put_entry_refs(struct pt_ctx *c, unsigned int level, uint64_t e)
 	struct page_info *pg = pv_mfn_to_page(pte_mfn(e));
 	int rc = 0;
 
+	if (is_io_entry(level, e)) {
+		return 0;
+	}
 	if (level > 1 || (e & _PAGE_RW)) {
 		rc = put_type_ctx(c, pg);
 	}
@@ -620,6 +659,9 @@ static int mod_pt_entry(struct pt_ctx *c, struct vcpu *v, struct page_info *pg, 
 		if ((old & _PAGE_PRESENT) && !((old ^ val) & keep)) {
 			/* Same target, same reference-taking flags: only the flags need checking. */
 			rc = check_entry_flags(c, level, val);
+			if (!rc && is_io_entry(level, val)) {
+				rc = check_io_entry(c, val);
+			}
 			if (rc) {
 				return rc;
 			}
@@ -632,7 +674,7 @@ static int mod_pt_entry(struct pt_ctx *c, struct vcpu *v, struct page_info *pg, 
 		}
 	}
 	WRITE_ONCE(table[idx], adjust_entry(val));
-	if (old & _PAGE_PRESENT) {
+	if ((old & _PAGE_PRESENT) && !is_io_entry(level, old)) {
 		struct page_info *target = pv_mfn_to_page(pte_mfn(old));
 
 		if (level > 1 || (old & _PAGE_RW)) {

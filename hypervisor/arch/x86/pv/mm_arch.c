@@ -14,7 +14,35 @@
 #include <asm/page.h>
 #include <asm/pv/mm.h>
 
-static uint64_t m2p_entries;	/* entries mapped (a multiple of 512), 0 before m2p_init() */
+static uint64_t m2p_entries;
+
+/* The device pages Argon drives itself, kept out of the privileged domain's I/O mappings. */
+#define MAX_PROTECTED_IO 16
+static struct {
+	mfn_t mfn;
+	bool readable;
+} protected_io[MAX_PROTECTED_IO];
+static unsigned int nr_protected_io;
+
+void pv_io_frame_protect(paddr_t pa, bool readable)
+{
+	if (nr_protected_io < MAX_PROTECTED_IO) {
+		protected_io[nr_protected_io].mfn = paddr_to_mfn(pa);
+		protected_io[nr_protected_io++].readable = readable;
+	}
+}
+
+int pv_io_frame_access(mfn_t mfn, bool writable)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_protected_io; i++) {
+		if (mfn_x(protected_io[i].mfn) == mfn_x(mfn)) {
+			return protected_io[i].readable && !writable ? 0 : -EPERM;
+		}
+	}
+	return 0;
+}	/* entries mapped (a multiple of 512), 0 before m2p_init() */
 
 void pv_init_l4_hv_slots(uint64_t *l4)
 {

@@ -82,13 +82,18 @@ void __attribute__((weak)) pv_relinquish_memory(struct domain *d)
 
 void arch_domain_destroy(struct domain *d)
 {
+	struct vcpu *cur = current_vcpu();
 	unsigned int i;
 
 	for (i = 0; i < d->max_vcpus; i++) {
 		pv_release_descriptor_tables(d->vcpus[i]);
-		/* This CPU's GDT window must not keep mapping frames that are about to be freed. */
-		percpu_gdt_load_guest(d->vcpus[i]);
 	}
+	/*
+	 * This CPU's GDT window must not keep mapping frames that are about to be freed. It must
+	 * map the GDT of the vCPU this CPU is about to enter, though: domains are reaped after the
+	 * next vCPU is loaded, and a window left empty then faults that vCPU's next selector load.
+	 */
+	percpu_gdt_load_guest(cur && cur->domain != d ? cur : NULL);
 	pv_relinquish_memory(d);
 }
 

@@ -47,7 +47,7 @@ int pv_set_ldt(struct vcpu *v, uint64_t base, uint32_t ents);
 /** Map @v's LDT frames into this CPU's LDT window and load the LDT register (or a null LDT). */
 void percpu_ldt_load(struct vcpu *v);
 
-/** Map @v's GDT frames (or the zero page) into this CPU's GDT window and reload the GDT. */
+/** Map @v's GDT frames (the zero page past them, or everywhere for a NULL @v) into this CPU's GDT window. */
 void percpu_gdt_load_guest(struct vcpu *v);
 
 #endif

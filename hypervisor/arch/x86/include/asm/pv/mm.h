@@ -220,6 +220,16 @@ void pv_flush_tlb_vcpus(struct domain *d, const uint64_t *mask, unsigned int nr_
 /** Reload CR3 from @v's root in use, if @v runs on this CPU. */
 void pv_reload_cr3(struct vcpu *v);
 
+/**
+ * Whether the privileged domain may map I/O frame @mfn (@writable: with write access): 0, or
+ * -EPERM for the devices the hypervisor drives itself (the local APIC; IO-APICs and the HPET
+ * are readable only).
+ */
+int pv_io_frame_access(mfn_t mfn, bool writable);
+
+/** Keep machine page @pa from the privileged domain's I/O mappings (@readable: read-only ones allowed). */
+void pv_io_frame_protect(paddr_t pa, bool readable);
+
 /* ---- The machine-to-phys table ---- */
 
 #define M2P_INVALID_ENTRY (~0ULL)
