@@ -40,6 +40,7 @@ static int focus = FOCUS_ARGON;				/* guest_console_lock: a domid or Argon */
 static unsigned int switch_count;			/* Ctrl-As in a row (guest_console_lock) */
 static bool input_started;
 static struct timer poll_timer;
+static struct domain *open_line;	/* whose partial line the serial line ends with (lock) */
 
 /* Domain 0's serial input for CONSOLEIO_read (guest_console_lock). Free-running indexes. */
 #define DOM0_RX_SIZE 1024
@@ -54,6 +55,40 @@ static void ring_event(struct domain *d, evtchn_port_t port);
 
 /* ---- Output ---- */
 
+/*
+ * What of byte @c reaches the serial line. Unprintable bytes from a guest must not reach it as
+ * controls; a privileged domain's backspace and escape sequences do (its interactive shell edits
+ * the line with them, and Xen passes the hardware domain's output through raw as well).
+ */
+static char printable(const struct domain *d, char c)
+{
+	if ((c >= 0x20 && c < 0x7f) || c == '\t') {
+		return c;
+	}
+	return d->is_privileged && (c == '\b' || c == 0x1b) ? c : '?';
+}
+
+/*
+ * Log @d's buffered bytes: a whole line, or the first or a further part of one. Another
+ * domain's open partial line is ended first, so lines of two guests never share a serial line.
+ */
+static void line_log(struct domain *d, bool newline)
+{
+	if (open_line && open_line != d) {
+		log_info("\n");
+		open_line->console_open = false;
+	}
+	open_line = newline ? NULL : d;
+	d->console_line[d->console_len] = '\0';
+	if (d->console_open) {
+		log_info(newline ? "%s\n" : "%s", d->console_line);
+	} else {
+		log_info(newline ? "(d%u) %s\n" : "(d%u) %s", d->domain_id, d->console_line);
+	}
+	d->console_open = !newline;
+	d->console_len = 0;
+}
+
 /* Append to @d's line buffer, logging complete lines. Caller holds guest_console_lock. */
 static void line_write(struct domain *d, const char *s, size_t n)
 {
@@ -64,15 +99,32 @@ static void line_write(struct domain *d, const char *s, size_t n)
 		bool flush = c == '\n' || d->console_len == sizeof(d->console_line) - 1;
 
 		if (c != '\n' && c != '\r' && d->console_len < sizeof(d->console_line) - 1) {
-			/* Unprintable bytes from a guest must not reach the serial line as controls. */
-			d->console_line[d->console_len++] = (c >= 0x20 && c < 0x7f) || c == '\t' ? c : '?';
+			d->console_line[d->console_len++] = printable(d, c);
 		}
 		if (flush) {
-			d->console_line[d->console_len] = '\0';
-			log_info("(d%u) %s\n", d->domain_id, d->console_line);
-			d->console_len = 0;
+			line_log(d, true);
 		}
 	}
+	d->console_stale = false;
+}
+
+/*
+ * Show the partial line of the domain being typed at once it has waited a whole poll tick: a
+ * shell's prompt and the echo of each typed byte end no line, and waiting for the newline would
+ * leave the user typing blind. (Kernel lines arrive in 16-byte pieces within microseconds and
+ * are complete by then.) Caller holds guest_console_lock.
+ */
+static void show_focus_partial_line(void)
+{
+	struct domain *d = focus == FOCUS_ARGON ? NULL : domain_by_id((domid_t)focus);
+
+	if (!d || !d->console_len) {
+		return;
+	}
+	if (d->console_stale) {
+		line_log(d, false);
+	}
+	d->console_stale = true;
 }
 
 void console_guest_write(struct domain *d, const char *s, size_t n)
@@ -199,7 +251,7 @@ void console_domain_destroy(struct domain *d)
 		ring_drain(r);
 		memset(r, 0, sizeof(*r));
 	}
-	if (d->console_len) {
+	if (d->console_len || d->console_open) {
 		line_write(d, "\n", 1);
 	}
 	if (focus == (int)d->domain_id) {
@@ -343,6 +395,7 @@ static void poll_tick(struct timer *t, void *data)
 			ring_drain(&rings[i]);
 		}
 	}
+	show_focus_partial_line();
 	spin_unlock_irqrestore(&guest_console_lock, flags);
 	send_owed_notifications();
 }

@@ -71,6 +71,8 @@ struct domain {
 	char cmdline[1024];
 	char console_line[160];		/* guest console output not yet ended by a newline */
 	unsigned int console_len;
+	bool console_open;		/* part of the current line is on the serial line already */
+	bool console_stale;		/* console_line unchanged since the last console poll tick */
 	struct arch_domain arch;
 };
 
