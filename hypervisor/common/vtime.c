@@ -58,6 +58,18 @@ void domain_update_wallclock(struct domain *d)
 	version_end(&si->wc_version);
 }
 
+void wallclock_set(uint64_t secs, uint32_t nsecs, s_time_t system_time)
+{
+	struct domain *d = NULL;
+
+	boot_wallclock_ns = (int64_t)secs * NSEC_PER_SEC + nsecs - system_time;
+	while ((d = domain_next(d))) {
+		if (d->shared_info) {
+			domain_update_wallclock(d);
+		}
+	}
+}
+
 void send_timer_virq(struct vcpu *v)
 {
 	send_guest_virq(v, VIRQ_TIMER);

@@ -15,8 +15,14 @@ struct domain;
 int64_t calendar_to_epoch(unsigned int year, unsigned int mon, unsigned int day, unsigned int hour,
 			  unsigned int min, unsigned int sec);
 
-/** Wall-clock time (ns since the epoch) at system time 0; set once at boot from the RTC. */
+/** Wall-clock time (ns since the epoch) at system time 0; from the RTC at boot, then dom0's. */
 extern int64_t boot_wallclock_ns;
+
+/**
+ * Set the time of day: @secs.@nsecs since the epoch was the time at system time @system_time
+ * (platform_op settime from the privileged domain). Every domain's shared_info follows.
+ */
+void wallclock_set(uint64_t secs, uint32_t nsecs, s_time_t system_time);
 
 /** Publish the current pvclock parameters in @v's vcpu_info (version protocol). */
 void vcpu_update_time(struct vcpu *v);

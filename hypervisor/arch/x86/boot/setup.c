@@ -192,6 +192,18 @@ static void start_boot_domains(void)
 	pv_sched_start();
 }
 
+uint32_t acpi_id_of_apic(uint32_t apic_id)
+{
+	unsigned int i;
+
+	for (i = 0; acpi.has_madt && i < acpi.madt.nr_cpus; i++) {
+		if (acpi.madt.cpus[i].apic_id == apic_id) {
+			return acpi.madt.cpus[i].uid;
+		}
+	}
+	return apic_id;
+}
+
 /* The HPET's register block from the ACPI HPET table (0 if there is none). */
 static paddr_t acpi_hpet_base(void)
 {

@@ -39,6 +39,9 @@ void apic_send_self(uint32_t low);
 /** Enable this CPU's local APIC, mask the PIC and calibrate the APIC timer against the TSC. */
 void apic_init(void);
 
+/** The ACPI processor UID of the CPU whose local APIC ID is @apic_id (MADT), else @apic_id. */
+uint32_t acpi_id_of_apic(uint32_t apic_id);
+
 /** (Re)install the timer-queue handler and one-shot mode on the APIC timer. */
 void apic_init_timer_oneshot(void);
 
