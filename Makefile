@@ -24,10 +24,12 @@ iso: hypervisor
 deps:
 	@scripts/install-deps
 
-# Boot the demo: Argon alone for now, serial console on this terminal. Ctrl-A X leaves QEMU.
+# Boot the demo: Argon with Debian's generic kernel as domain 0 and a busybox shell on this
+# terminal (hvc0); `poweroff -f` ends it, Ctrl-A X leaves QEMU (scripts/run-dom0).
+RUN_TIMEOUT ?= 0
 run: deps
-	$(MAKE) iso
-	scripts/run-qemu $(BUILD)/argon.iso --timeout 0
+	$(MAKE) hypervisor
+	scripts/run-dom0 --timeout $(RUN_TIMEOUT) --hv-cmdline "$(HV_CMDLINE)"
 
 dom0-tools:
 	$(MAKE) -C dom0-tools

@@ -12,7 +12,8 @@ Nothing here is committed: `apt-get download` fetches the packages at test time 
   test_initramfs(busybox) adds INIT_SCRIPT and /bin/pagetouch (tests/linux/pagetouch.c, built
   with the host's `gcc -static`).
 
-Command line: tests/linux/fetch-and-build [cloud|generic] prints the paths it produced.
+Command line: tests/linux/fetch-and-build [cloud|generic] [--shell] prints the paths it produced
+(--shell: the initramfs of `make run`, SHELL_INIT, instead of the tests' one).
 """
 import io
 import lzma
@@ -172,6 +173,13 @@ def test_initramfs(busybox_path):
     return build_initramfs(busybox, INIT_SCRIPT, [("bin/pagetouch", 0o100755, build_pagetouch())])
 
 
+def shell_initramfs(busybox_path):
+    """The initramfs of `make run` (bytes): busybox and SHELL_INIT, an interactive shell."""
+    with open(busybox_path, "rb") as f:
+        busybox = f.read()
+    return build_initramfs(busybox, SHELL_INIT)
+
+
 def fetch(flavour):
     """Download (once) and unpack the @flavour kernel and busybox; return a dict of paths:
     vmlinuz, vmlinux (ELF), busybox (static binary), release (uname -r)."""
@@ -270,11 +278,35 @@ poweroff -f
 """
 
 
+# The /init of `make run`: an interactive busybox shell on the console (hvc0 for domain 0), with
+# a controlling terminal (setsid + cttyhack) so that Ctrl-C and job control work. Leaving the
+# shell powers the domain off, and Argon then ends the run.
+SHELL_INIT = r"""#!/bin/sh
+/bin/busybox mkdir -p /usr/bin /usr/sbin
+/bin/busybox --install -s
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts
+hostname dom0
+export HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin PS1='dom0:\w# ' TERM=vt100
+echo
+echo "ARGON-SHELL: $(uname -sr), domain 0 on Argon: $(nproc) vCPU(s)," \
+	"$(sed -n 's/^MemTotal: *//p' /proc/meminfo) RAM."
+echo "ARGON-SHELL: 'poweroff -f' (or leaving the shell) powers domain 0 off and ends the run."
+cd /root
+setsid cttyhack sh
+poweroff -f
+"""
+
+
 def main(argv):
     flavour = argv[1] if len(argv) > 1 else "cloud"
+    shell = "--shell" in argv[2:]
     paths = fetch(flavour)
-    initrd = os.path.join(CACHE, "initramfs.cpio")
-    data = test_initramfs(paths["busybox"])
+    initrd = os.path.join(CACHE, "initramfs-shell.cpio" if shell else "initramfs.cpio")
+    data = shell_initramfs(paths["busybox"]) if shell else test_initramfs(paths["busybox"])
     with open(initrd, "wb") as f:
         f.write(data)
     paths["initramfs"] = initrd
