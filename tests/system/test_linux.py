@@ -184,18 +184,18 @@ def generic_dom0_milestones(b, kernel):
     assert len(b.findall(r"^\(d0\) \[\s*[\d.]+\] Run /init as init process$")) == 1
 
 
-def assert_dom0_checks(b, checks, kernel, mem_mib, check_date=True):
+def assert_dom0_checks(b, checks, kernel, mem_mib, check_clock=True):
     assert "init-started" in checks, f"/init never reported ({b.log_path})"
     assert checks["uname-r"][0] == kernel["release"]
     assert checks["nproc"][0] == "1"
     memtotal = int(checks["memtotal-kib"][0])
     assert 0.75 * mem_mib * 1024 < memtotal <= mem_mib * 1024, memtotal
-    if check_date:
+    if check_clock:
         value, line = checks["date-s"]
         assert abs(int(value) - (b.start_wall + line.host_time)) < 5
-    (t0, l0), (t1, l1) = checks["sleep-start"], checks["sleep-end"]
-    assert 1.8 <= float(t1) - float(t0) <= 2.2, (t0, t1)
-    assert 1.8 <= l1.host_time - l0.host_time <= 2.2, (l0.host_time, l1.host_time)
+        (t0, l0), (t1, l1) = checks["sleep-start"], checks["sleep-end"]
+        assert 1.8 <= float(t1) - float(t0) <= 2.2, (t0, t1)
+        assert 1.8 <= l1.host_time - l0.host_time <= 2.2, (l0.host_time, l1.host_time)
     assert checks["dmesg-bad"][0] == "0", [v for k, (v, _) in checks.items() if k == "dmesg-line"]
     assert not b.findall(r"^\(d0\) .*(WARNING:|BUG:|Oops|Call Trace)"), b.log_path
 
@@ -227,7 +227,7 @@ def test_generic_dom0_with_cloud_domus(boot, generic_kernel, cloud_kernel):
     downs = [(r"^d%d: shut down: %s$" % (i, re.escape(reason)), b"")
              for i, (_, reason) in enumerate(DOMU_ENDS, 1)]
     typed = downs + [(r"ARGON-CHECK waiting-for-input", b"domus-done\r")]
-    b = boot(f"test-exit dom0_mem={DOM_MEM_MIB}M", modules=modules, smp=2, mem=1536,
+    b = boot(f"test-exit dom0_mem={DOM_MEM_MIB}M", modules=modules, mem=1536,
              timeout=400, input=typed)
     b.start_wall = b.qemu_start_wall
     generic_dom0_milestones(b, generic_kernel)
@@ -237,11 +237,13 @@ def test_generic_dom0_with_cloud_domus(boot, generic_kernel, cloud_kernel):
         m = re.search(CHECK_RE, line.text)
         if m and m.group(1) not in checks:
             checks[m.group(1)] = (m.group(2), line)
-    # No date check here: Linux reads the wallclock (correctly) in timekeeping_init, but its
-    # realtime then advances on the jiffies clocksource, which stands still until the timer
-    # interrupt runs; with four kernels booting on two TCG CPUs that span is several seconds, so
-    # `date` lags by as much (seen: 4.7-6 s; the single-kernel boot above checks the date).
-    assert_dom0_checks(b, checks, generic_kernel, DOM_MEM_MIB, check_date=False)
+    # No clock checks here (the single-kernel boot above makes them): domain 0 runs its checks
+    # while three kernels boot beside it on Argon's one CPU. Linux reads the wallclock
+    # (correctly) in timekeeping_init, but its realtime then advances on the jiffies
+    # clocksource, which stands still until the timer interrupt runs, so `date` lags by that
+    # span (seen: 4.7-6 s); and the shell's forks around `sleep 2` (the uptime reads) cost a
+    # fourth of a CPU each (seen: 2.39 s between the readings).
+    assert_dom0_checks(b, checks, generic_kernel, DOM_MEM_MIB, check_clock=False)
     last_down = 0
     for i, (end, reason) in enumerate(DOMU_ENDS, 1):
         domu = {m.group(1): m.group(2) for m in b.findall(CHECK_RE.replace("d0", "d%d" % i))}
