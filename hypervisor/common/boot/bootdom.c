@@ -76,6 +76,8 @@ int boot_domain_parse(const char *cmdline, struct boot_domain_spec *out, const c
 			out->is_initrd = true;
 		} else if (key_is(key, klen, "priv")) {
 			out->privileged = true;
+		} else if (key_is(key, klen, "hvm")) {
+			out->hvm = true;
 		} else if (*p == '=') {
 			int rc = key_is(key, klen, "mem") ? parse_size(p + 1, &end, &v)
 							   : parse_u64(p + 1, &end, &v);

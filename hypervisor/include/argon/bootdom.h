@@ -2,6 +2,7 @@
  * Boot-time domains described on module command lines. A module whose command line starts with
  * "argon:" carries a spec in its first word, and the rest is the guest's command line:
  *   argon:dom=1,mem=64M,vcpus=2,weight=512,cap=50,priv   a kernel: domain 1 with those settings
+ *   argon:dom=2,hvm,mem=64M,vcpus=2                       an HVM domain (AMD SVM) from that module
  *   argon:initrd                                          the initrd of the kernel before it
  * Modules without a spec keep the old meaning: the first is domain 0's kernel, the next its initrd.
  */
@@ -20,6 +21,7 @@ struct boot_domain_spec {
 	unsigned int weight;
 	unsigned int cap;	/* percent of one CPU, 0 = none */
 	bool privileged;
+	bool hvm;		/* hardware-assisted: a Multiboot v1 ELF or a Linux bzImage */
 	const char *guest_cmdline;	/* points into the module command line */
 };
 

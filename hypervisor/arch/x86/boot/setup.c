@@ -178,18 +178,27 @@ static void start_boot_domains(void)
 		    (next.is_initrd || (!spec.has_spec && !next.has_spec))) {
 			initrd = &boot_info.modules[i++];
 		}
-		rc = pv_build_domain(&spec, phys_to_virt(k->start), k->end - k->start,
-				     initrd ? phys_to_virt(initrd->start) : NULL,
-				     initrd ? initrd->end - initrd->start : 0,
-				     spec.mem ? ALIGN_DOWN(spec.mem, PAGE_SIZE) : default_mem(spec.domid == 0), &d);
+		if (spec.hvm) {
+			struct hvm_kernel hk = {
+				.image = phys_to_virt(k->start), .len = k->end - k->start,
+				.cmdline = spec.guest_cmdline,
+				.initrd = initrd ? phys_to_virt(initrd->start) : NULL,
+				.initrd_len = initrd ? initrd->end - initrd->start : 0,
+			};
+
+			rc = hvm_build_domain(&spec, &hk, &d);
+		} else {
+			rc = pv_build_domain(&spec, phys_to_virt(k->start), k->end - k->start,
+					     initrd ? phys_to_virt(initrd->start) : NULL,
+					     initrd ? initrd->end - initrd->start : 0,
+					     spec.mem ? ALIGN_DOWN(spec.mem, PAGE_SIZE)
+						      : default_mem(spec.domid == 0), &d);
+		}
 		if (rc) {
 			panic("cannot build domain %u (error %d)", spec.domid, rc);
 		}
 		built++;
 	}
-	/* Serial input now goes to domain 0 (or Argon); Ctrl-A three times switches. */
-	console_input_start();
-	pv_sched_start();
 }
 
 uint32_t acpi_id_of_apic(uint32_t apic_id)
@@ -307,10 +316,15 @@ void start_argon(paddr_t mbi_pa)
 	pv_cpu_init();
 	hvm_init();
 	if (hvm_boot_requested()) {
+		/* The shorthand: that module alone, as HVM domain 1. */
 		hvm_boot_domain(boot_info.modules, boot_info.nr_modules);
-	}
-	if (boot_info.nr_modules) {
+	} else if (boot_info.nr_modules) {
 		start_boot_domains();
+	}
+	if (domain_next(NULL)) {
+		/* Serial input now goes to domain 0 (or Argon); Ctrl-A three times switches. */
+		console_input_start();
+		pv_sched_start();
 	}
 	if (test_exit_enabled()) {
 		machine_halt(0);

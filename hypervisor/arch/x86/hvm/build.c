@@ -9,6 +9,7 @@
  * EAX = 0x2badb002, EBX = the guest-physical address of a Multiboot information block with the
  * memory sizes and the module's command line.
  */
+#include <argon/bootdom.h>
 #include <argon/cmdline.h>
 #include <argon/console.h>
 #include <argon/domain.h>
@@ -17,6 +18,8 @@
 #include <argon/lib.h>
 #include <argon/mm.h>
 #include <argon/multiboot2.h>
+#include <argon/sched.h>
+#include <argon/schedule.h>
 #include <asm/cpu.h>
 #include <asm/hvm/firmware.h>
 #include <asm/hvm/hvm.h>
@@ -65,6 +68,8 @@ void hvm_domain_destroy(struct domain *d)
 			if (!v->arch.hvm) {
 				continue;
 			}
+			log_info("d%uv%u: %llu VM exits\n", d->domain_id, v->vcpu_id,
+				 (unsigned long long)v->arch.hvm->nr_exits);
 			vlapic_destroy(v);
 			hvm_ops->vcpu_destroy(v);
 			free_xenheap(v->arch.hvm, sizeof(struct hvm_vcpu));
@@ -185,13 +190,27 @@ static int build_firmware(struct domain *d)
 	return rc;
 }
 
-int hvm_build_and_run(unsigned int id, const struct hvm_kernel *k, uint64_t mem_bytes)
+/* The HVM state of @v: its vendor block, local APIC (ID = vCPU ID) and registers. */
+static int vcpu_setup(struct vcpu *v, const struct hvm_boot_state *boot)
+{
+	v->arch.hvm = alloc_xenheap(sizeof(struct hvm_vcpu));
+	if (!v->arch.hvm) {
+		return -ENOMEM;
+	}
+	memset(v->arch.hvm, 0, sizeof(struct hvm_vcpu));
+	v->arch.hvm->log_budget = 50;
+	vlapic_init(v, v->vcpu_id);
+	return hvm_ops->vcpu_create(v, boot, v->domain->arch.hvm->p2m_root);
+}
+
+int hvm_build_domain(const struct boot_domain_spec *spec, const struct hvm_kernel *k,
+		     struct domain **out)
 {
 	struct e820_entry e820[HVM_E820_MAX];
-	unsigned int nr_e820;
+	unsigned int nr_e820, i, id = spec->domid;
+	uint64_t mem_bytes = spec->mem ? spec->mem : opt_hvm_mem;
 	struct hvm_boot_state boot;
 	struct domain *d;
-	struct vcpu *v;
 	uint64_t entry = 0;
 	int rc;
 
@@ -201,20 +220,20 @@ int hvm_build_and_run(unsigned int id, const struct hvm_kernel *k, uint64_t mem_
 	}
 	mem_bytes = ALIGN_DOWN(mem_bytes, PAGE_SIZE);
 	if (mem_bytes < MB(2) || mem_bytes > GB(3)) {
-		log_err("HVM: hvm_mem must be between 2 MiB and 3 GiB\n");
+		log_err("HVM: an HVM domain's memory must be between 2 MiB and 3 GiB\n");
 		return -EINVAL;
 	}
-	rc = domain_create((domid_t)id, false, mem_bytes >> PAGE_SHIFT, 1, &d);
+	rc = domain_create((domid_t)id, spec->privileged, mem_bytes >> PAGE_SHIFT, spec->vcpus, &d);
 	if (rc) {
 		return rc;
 	}
-	v = d->vcpus[0];
 	d->arch.hvm = alloc_xenheap(sizeof(struct hvm_domain));
-	v->arch.hvm = d->arch.hvm ? alloc_xenheap(sizeof(struct hvm_vcpu)) : NULL;
-	if (!v->arch.hvm) {
+	if (!d->arch.hvm) {
 		rc = -ENOMEM;
 		goto fail;
 	}
+	memset(d->arch.hvm, 0, sizeof(struct hvm_domain));
+	d->arch.hvm->tsc_offset = -rdtsc();
 	hvm_physmap_init(d);
 	strlcpy(d->cmdline, k->cmdline, sizeof(d->cmdline));
 	log_info("*** Building HVM domain %u (%s, %llu MiB) ***\n", id, hvm_ops->name,
@@ -237,17 +256,24 @@ int hvm_build_and_run(unsigned int id, const struct hvm_kernel *k, uint64_t mem_
 	if (rc) {
 		goto fail;
 	}
-	v->arch.hvm->log_budget = 50;
-	vlapic_init(v, v->vcpu_id);
 	hvm_platform_init(d, mem_bytes);
-	rc = hvm_ops->vcpu_create(v, &boot, d->arch.hvm->p2m_root);
+	/* vCPU 0 starts at the entry; the others wait for INIT and SIPI from it (vlapic.c). */
+	for (i = 0; i < d->max_vcpus && !rc; i++) {
+		rc = vcpu_setup(d->vcpus[i], &boot);
+		if (i) {
+			d->vcpus[i]->arch.hvm->down = true;
+			d->vcpus[i]->arch.hvm->wait_sipi = true;
+		}
+	}
 	if (rc) {
 		goto fail;
 	}
-	log_info("HVM: d%u: %llu MiB RAM, nested tables in %llu frames, entry %#llx\n", id,
-		 (unsigned long long)(mem_bytes >> 20),
+	sched_set_domain_params(d, spec->weight, spec->cap);
+	log_info("HVM: d%u: %llu MiB RAM, %u vCPU(s), nested tables in %llu frames, entry %#llx\n",
+		 id, (unsigned long long)(mem_bytes >> 20), d->max_vcpus,
 		 (unsigned long long)d->arch.hvm->p2m_table_pages, (unsigned long long)entry);
-	hvm_run_vcpu(v);
+	*out = d;
+	return 0;
 
 fail:
 	hvm_domain_destroy(d);
@@ -259,10 +285,14 @@ bool hvm_boot_requested(void)
 	return opt_hvm[0] != '\0';
 }
 
-__noreturn void hvm_boot_domain(const struct mb2_module *mods, unsigned int nr)
+void hvm_boot_domain(const struct mb2_module *mods, unsigned int nr)
 {
 	struct hvm_kernel k = { .initrd = NULL, .initrd_len = 0 };
+	struct boot_domain_spec spec = {
+		.domid = HVM_DOMID, .mem = opt_hvm_mem, .vcpus = 1, .weight = SCHED_DEFAULT_WEIGHT,
+	};
 	const struct mb2_module *m;
+	struct domain *d;
 	const char *end;
 	uint64_t index;
 	int rc;
@@ -286,6 +316,8 @@ __noreturn void hvm_boot_domain(const struct mb2_module *mods, unsigned int nr)
 	}
 	log_info("Memory: %llu KiB free before building the HVM domain\n",
 		 (unsigned long long)sys_heap.free_pages * 4);
-	rc = hvm_build_and_run(HVM_DOMID, &k, opt_hvm_mem);
-	panic("cannot build the HVM domain (error %d)", rc);
+	rc = hvm_build_domain(&spec, &k, &d);
+	if (rc) {
+		panic("cannot build the HVM domain (error %d)", rc);
+	}
 }

@@ -8,9 +8,11 @@
 #include <argon/errno.h>
 #include <argon/lib.h>
 #include <argon/mm.h>
+#include <argon/schedule.h>
 #include <argon/shutdown.h>
 #include <argon/time.h>
 #include <asm/cpu.h>
+#include <asm/fpu.h>
 #include <asm/hvm/hvm.h>
 #include <asm/page.h>
 #include <asm/percpu.h>
@@ -293,7 +295,7 @@ static int msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 		*val = VLAPIC_BASE | APIC_BASE_ENABLE | (v->vcpu_id == 0 ? 1UL << 8 : 0);
 		return 0;
 	case MSR_TSC:
-		*val = rdtsc();
+		*val = rdtsc() + v->domain->arch.hvm->tsc_offset;
 		return 0;
 	case MSR_K8_INT_PENDING_MSG:
 		/* Linux reads it on AMD CPUs with erratum 400 (C1E): no SMI/C1E message, as KVM. */
@@ -394,58 +396,28 @@ void hvm_handle_hlt(struct vcpu *v)
 		return;
 	}
 	if (!(h->regs.rflags & X86_EFLAGS_IF)) {
-		/* Nothing can wake it: the vCPU is down, and with all of them the domain (as Xen does). */
+		/* Only INIT can wake it: the vCPU is down, and with all of them the domain. */
 		hvm_log(v, "HLT with interrupts disabled: vCPU down\n");
-		h->down = true;
-		if (all_vcpus_down(v->domain)) {
-			log_info("d%u: all vCPUs down: powering off\n", v->domain->domain_id);
-			domain_shutdown(v->domain, SHUTDOWN_poweroff);
-		}
+		hvm_vcpu_down(v);
 		return;
 	}
 	h->halted = true;
 }
 
+void hvm_vcpu_down(struct vcpu *v)
+{
+	v->arch.hvm->down = true;
+	vcpu_sleep_offline(v);
+	/* Xen's rule: a domain whose every vCPU is down has powered itself off. */
+	if (all_vcpus_down(v->domain)) {
+		log_info("d%u: all vCPUs down: powering off\n", v->domain->domain_id);
+		domain_shutdown(v->domain, SHUTDOWN_poweroff);
+	}
+}
+
 void hvm_handle_triple_fault(struct vcpu *v, const char *what)
 {
 	hvm_crash(v, "%s", what);
-}
-
-static unsigned int exit_status_for(unsigned int reason)
-{
-	return reason == SHUTDOWN_poweroff ? EXIT_STATUS_SUCCESS : EXIT_STATUS_DOMAIN_BASE + reason;
-}
-
-static __noreturn void domain_stopped(struct vcpu *v)
-{
-	struct domain *d = v->domain;
-	unsigned int reason = d->shutdown_reason;
-	uint64_t exits = v->arch.hvm->nr_exits;
-
-	this_cpu()->curr_vcpu = NULL;
-	hvm_domain_destroy(d);
-	log_info("last domain (d%u) has shut down after %llu exits; Memory: %llu KiB free\n",
-		 d->domain_id, (unsigned long long)exits, (unsigned long long)sys_heap.free_pages * 4);
-	machine_halt(exit_status_for(reason));
-}
-
-/* Wait, with host interrupts on, until @v has an interrupt to take or its domain stops. */
-static void wait_for_interrupt(struct vcpu *v)
-{
-	while (v->domain->state == DOMAIN_RUNNING) {
-		hvm_platform_poll(v);
-		if (hvm_irq_pending(v)) {
-			break;
-		}
-		/* Checked again with interrupts off: a timer that fired in between is not lost. */
-		local_irq_disable();
-		if (hvm_irq_pending(v) || hvm_platform_due(v)) {
-			local_irq_enable();
-			continue;
-		}
-		safe_halt();
-	}
-	v->arch.hvm->halted = false;
 }
 
 void hvm_deliver_interrupts(struct vcpu *v)
@@ -482,27 +454,80 @@ void hvm_deliver_interrupts(struct vcpu *v)
 	}
 }
 
-__noreturn void hvm_run_vcpu(struct vcpu *v)
+/*
+ * A halted vCPU with nothing to take gives the CPU up: it blocks, and whatever raises one of its
+ * interrupts (its APIC timer, the PIT's timer, an IPI, an event) kicks it awake. Checked with
+ * host interrupts off, so a timer that fires in between either shows here or finds it blocked.
+ * True when the vCPU may go on running.
+ */
+static bool halt_or_block(struct vcpu *v)
+{
+	bool go_on = true;
+
+	local_irq_disable();
+	if (hvm_irq_pending(v)) {
+		v->arch.hvm->halted = false;
+	} else if (!hvm_platform_due(v)) {
+		vcpu_block(v);
+		go_on = false;
+	}
+	local_irq_enable();
+	return go_on;
+}
+
+/* DR0-3 are the guest's own while it runs (MOV DR does not exit; DR6/DR7 are in the VMCB). */
+static void load_debug_regs(const uint64_t *dr)
+{
+	__asm__ __volatile__("mov %0, %%db0" : : "r"(dr[0]));
+	__asm__ __volatile__("mov %0, %%db1" : : "r"(dr[1]));
+	__asm__ __volatile__("mov %0, %%db2" : : "r"(dr[2]));
+	__asm__ __volatile__("mov %0, %%db3" : : "r"(dr[3]));
+}
+
+static void save_debug_regs(uint64_t *dr)
+{
+	__asm__ __volatile__("mov %%db0, %0" : "=r"(dr[0]));
+	__asm__ __volatile__("mov %%db1, %0" : "=r"(dr[1]));
+	__asm__ __volatile__("mov %%db2, %0" : "=r"(dr[2]));
+	__asm__ __volatile__("mov %%db3, %0" : "=r"(dr[3]));
+}
+
+void hvm_vcpu_run(struct vcpu *v)
 {
 	struct domain *d = v->domain;
+	struct hvm_vcpu *h = v->arch.hvm;
 
+	/*
+	 * Off the previous PV vCPU's page tables (its domain may be reaped while this one runs):
+	 * Argon's own tables serve the exits. VMRUN switches control registers, segments and the
+	 * syscall MSRs (with VMLOAD/VMSAVE); what it leaves alone and a guest uses directly is
+	 * switched here: the FPU/SSE/AVX registers (a PV vCPU's were saved by the scheduler) and
+	 * DR0-3.
+	 */
 	this_cpu()->curr_vcpu = v;
-	d->state = DOMAIN_RUNNING;
+	write_cr3(virt_to_phys(idle_l4));
+	write_cr0(read_cr0() & ~X86_CR0_TS);
+	fpu_restore(v->arch.fpu);
+	load_debug_regs(h->dr);
+	local_irq_enable();
 	for (;;) {
-		if (v->arch.hvm->halted) {
-			wait_for_interrupt(v);
-		}
-		if (d->state != DOMAIN_RUNNING) {
-			domain_stopped(v);
-		}
-		if (v->arch.hvm->down) {
-			/* Only one vCPU runs so far: a down vCPU 0 with others up would wait forever. */
-			for (;;) {
-				safe_halt();
-			}
+		/* Shut down, gone offline (HLT with IF clear, INIT) or blocked in a hypercall. */
+		if (d->state != DOMAIN_RUNNING || v->sched.state != SCHED_RUNNING) {
+			break;
 		}
 		hvm_platform_poll(v);
+		if (h->halted && !halt_or_block(v)) {
+			break;
+		}
+		/* Preemption: the slice ended or a wake-up beats this vCPU. */
+		if (sched_take_request()) {
+			break;
+		}
 		hvm_deliver_interrupts(v);
 		hvm_ops->run(v);
 	}
+	local_irq_disable();
+	save_debug_regs(h->dr);
+	fpu_save(v->arch.fpu);
+	this_cpu()->curr_vcpu = NULL;
 }

@@ -45,9 +45,18 @@ static void ioapic_deliver(void *ctx, const struct vioapic_msg *m)
 	}
 }
 
-/* The PIT timer's only job is to wake the CPU; the edge is raised by hvm_platform_poll(). */
+/*
+ * The PIT timer's only job is to wake the domain: its vCPUs blocked in HLT run again, and the
+ * first to run raises the edge in hvm_platform_poll() (those it does not concern block again).
+ */
 static void pit_timer_fn(struct timer *t, void *data)
 {
+	struct domain *d = data;
+	unsigned int i;
+
+	for (i = 0; i < d->max_vcpus; i++) {
+		vcpu_kick(d->vcpus[i]);
+	}
 }
 
 static void pit_rearm(struct domain *d, s_time_t now)

@@ -161,6 +161,8 @@ void vlapic_set_irq(struct vcpu *v, unsigned int vec)
 {
 	if (vec >= 16) {
 		set_bit32(vl(v)->irr, vec & 0xff);
+		/* A vCPU blocked in HLT runs again to take it (also from the timer interrupt). */
+		vcpu_kick(v);
 	}
 }
 

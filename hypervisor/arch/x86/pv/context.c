@@ -15,6 +15,7 @@
 #include <argon/vtime.h>
 #include <asm/cpu.h>
 #include <asm/fpu.h>
+#include <asm/hvm/hvm.h>
 #include <asm/page.h>
 #include <asm/pv.h>
 #include <asm/pv/descriptor.h>
@@ -84,8 +85,12 @@ static bool reap_domains(void)
 			for (i = 0; i < d->max_vcpus; i++) {
 				sched_destroy_vcpu(d->vcpus[i]);
 			}
-			pv_stats_report(d);
-			domain_destroy(d);
+			if (is_hvm_domain(d)) {
+				hvm_domain_destroy(d);
+			} else {
+				pv_stats_report(d);
+				domain_destroy(d);
+			}
 			log_info("d%u: destroyed; Memory: %llu KiB free\n", d->domain_id,
 				 (unsigned long long)sys_heap.free_pages * 4);
 			continue;
@@ -95,10 +100,23 @@ static bool reap_domains(void)
 	return left;
 }
 
+static __noreturn void last_domain_gone(void)
+{
+	log_info("last domain (d%u) has shut down; Memory: %llu KiB free\n", last_domid,
+		 (unsigned long long)sys_heap.free_pages * 4);
+	machine_halt(last_status);
+}
+
+/*
+ * The scheduler's decision, taken on the way back to a PV guest (its frame at the top of the
+ * stack) or at start. An HVM vCPU that is picked runs right here, below the frame, until the
+ * scheduler has to decide again (hvm_vcpu_run); the frame is untouched meanwhile and only a PV
+ * vCPU is ever loaded into it, so the stack stays bounded however PV and HVM vCPUs alternate.
+ */
 void pv_schedule(struct cpu_regs *regs)
 {
 	struct vcpu *prev = current_vcpu(), *next;
-	bool idled = false;
+	bool switched = false;
 
 	if (prev && prev->domain->state == DOMAIN_RUNNING) {
 		save_vcpu(prev, regs);
@@ -106,23 +124,30 @@ void pv_schedule(struct cpu_regs *regs)
 	for (;;) {
 		next = sched_next(NOW());
 		if (next && next->domain->state == DOMAIN_RUNNING) {
-			break;
+			if (!is_hvm_vcpu(next)) {
+				break;
+			}
+			switched = true;
+			hvm_vcpu_run(next);
+			/* Finished domains go while the CPU is on Argon's own page tables. */
+			if (!reap_domains()) {
+				last_domain_gone();
+			}
+			continue;
 		}
 		/* Idle: leave any guest address space, reap finished domains, wait for a wake-up. */
-		idled = true;
+		switched = true;
 		this_cpu()->curr_vcpu = NULL;
 		write_cr3(virt_to_phys(idle_l4));
 		if (!reap_domains()) {
-			log_info("last domain (d%u) has shut down; Memory: %llu KiB free\n", last_domid,
-				 (unsigned long long)sys_heap.free_pages * 4);
-			machine_halt(last_status);
+			last_domain_gone();
 		}
 		if (!next) {
 			safe_halt();
 			local_irq_disable();
 		}
 	}
-	if (next != prev || idled) {
+	if (next != prev || switched) {
 		load_vcpu(next, regs);
 		/*
 		 * Now on its page tables: its pvclock is refreshed and its runstate area shows it

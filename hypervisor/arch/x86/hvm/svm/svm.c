@@ -184,6 +184,7 @@ static int svm_vcpu_create(struct vcpu *v, const struct hvm_boot_state *s, paddr
 	vmcb->vintr = SVM_VINTR_MASKING;
 	vmcb->np_enable = 1;
 	vmcb->n_cr3 = p2m_root;
+	vmcb->tsc_offset = v->domain->arch.hvm->tsc_offset;
 
 	for (i = 0; i < HVM_NR_SEGS; i++) {
 		seg_to_vmcb(vmcb_seg(vmcb, i), &s->segs[i]);

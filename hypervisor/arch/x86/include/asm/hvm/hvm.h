@@ -104,7 +104,9 @@ struct hvm_vcpu {
 	void *vendor;			/* the vendor's per-vCPU state (VMCB and friends) */
 	struct vlapic vlapic;
 	bool halted;			/* executed HLT; waits for an interrupt */
-	bool down;			/* HLT with interrupts disabled: never runs again */
+	bool down;			/* HLT with interrupts disabled, or never started: offline */
+	bool wait_sipi;			/* after INIT: a SIPI starts it (application processors) */
+	uint64_t dr[4];			/* DR0-3 while the vCPU is not on the CPU */
 	uint64_t nr_exits;
 	uint64_t pvclock_tsc_offset;	/* the TSC offset the published pvclock includes */
 	unsigned int log_budget;	/* guest-triggered messages left (rate limit) */
@@ -141,6 +143,12 @@ struct hvm_xen_page {
 /** The HVM state of a domain. */
 struct hvm_domain {
 	uint64_t nr_gfns;		/* guest RAM: GFNs [0, nr_gfns) */
+	/*
+	 * Guest TSC = host TSC + tsc_offset, the same for every vCPU (so they agree with each other)
+	 * and untouched by deschedules (so the guest's time runs on as wall time does): the guest's
+	 * TSC starts near 0 when the domain is built.
+	 */
+	uint64_t tsc_offset;
 	mfn_t *p2m;			/* gfn -> mfn for guest RAM (alloc_xenheap) */
 	size_t p2m_bytes;
 	paddr_t p2m_root;		/* the nested page-table root (vendor format) */
@@ -183,12 +191,17 @@ struct hvm_kernel {
 	uint64_t initrd_len;
 };
 
+struct boot_domain_spec;
+
 /**
- * Build HVM domain @id from @k with @mem_bytes of RAM and run it; returns only on error (negative
- * errno). The image is either an ELF file (loaded by physical address and started the way a
+ * Build HVM domain @spec->domid from @k with @spec's memory (0: hvm_mem=), vCPUs and scheduler
+ * share, ready for the scheduler (vCPU 0 starts when the scheduler does; the others wait for
+ * INIT/SIPI). The image is either an ELF file (loaded by physical address and started the way a
  * Multiboot v1 loader starts it) or a Linux bzImage (the Linux boot protocol, hvm/bzimage.c).
+ * 0 and the domain in *@out, or a negative errno (nothing is left behind).
  */
-int hvm_build_and_run(unsigned int id, const struct hvm_kernel *k, uint64_t mem_bytes);
+int hvm_build_domain(const struct boot_domain_spec *spec, const struct hvm_kernel *k,
+		     struct domain **out);
 
 /** True if @image (@len bytes) is a Linux bzImage. */
 bool hvm_is_bzimage(const void *image, uint64_t len);
@@ -200,8 +213,16 @@ bool hvm_is_bzimage(const void *image, uint64_t len);
 int hvm_load_bzimage(struct domain *d, const struct hvm_kernel *k, uint64_t mem,
 		     const struct e820_entry *e820, unsigned int nr_e820, struct hvm_boot_state *s);
 
-/** Run @v until its domain stops; then report and stop the machine (one domain at a time). */
-__noreturn void hvm_run_vcpu(struct vcpu *v);
+/**
+ * Run HVM vCPU @v, which the scheduler just picked, until the scheduler has to decide again: a
+ * preemption request, @v blocked (HLT with nothing pending, SCHEDOP_block) or went offline, or
+ * its domain stopped. Called and returns with host interrupts disabled; @v's FPU and debug
+ * registers are saved again on return, and no vCPU is current.
+ */
+void hvm_vcpu_run(struct vcpu *v);
+
+/** @v is down (HLT with IF clear): offline; with every vCPU down the domain powers off. */
+void hvm_vcpu_down(struct vcpu *v);
 
 /** Free @d's HVM state (vendor blocks, nested tables, virtual devices), then the domain. */
 void hvm_domain_destroy(struct domain *d);
@@ -211,8 +232,8 @@ struct mb2_module;
 /** True when the command line asks for a boot-time HVM domain ("hvm=<module-index>"). */
 bool hvm_boot_requested(void);
 
-/** Build and run the boot-time HVM domain from the chosen module of @mods; never returns. */
-__noreturn void hvm_boot_domain(const struct mb2_module *mods, unsigned int nr);
+/** Build the boot-time HVM domain (hvm=) from the chosen module of @mods; panics on failure. */
+void hvm_boot_domain(const struct mb2_module *mods, unsigned int nr);
 
 /* ---- Called by the vendor's exit handler (the "generic exit" interface). ---- */
 
