@@ -40,11 +40,22 @@ def cloud_bzimage(tmp_path_factory):
     return paths
 
 
-def boot_cloud_kernel(boot, k, args):
-    """Boot the cloud kernel with @args; the ARGON-CHECK values by name and the Boot."""
+SPIN = os.path.join(TOP, "build", "guests", "spin.elf")
+
+
+def boot_cloud_kernel(boot, k, args, vcpus=None):
+    """Boot the cloud kernel with @args; the ARGON-CHECK values by name and the Boot. With
+    @vcpus it is HVM domain 1 from an argon: spec with that many vCPUs, beside a CPU-bound PV
+    domain 0 (the spin kernel for 6 s); otherwise alone through hvm=."""
     start = time.time()
-    b = boot(f"test-exit hvm=0 hvm_initrd=1 hvm_mem={HVM_MEM_MIB}M",
-             modules=[f"{k['vmlinuz']} {args}", k["initramfs"]], mem=1024, timeout=240)
+    if vcpus:
+        b = boot("test-exit",
+                 modules=[f"{SPIN} secs=6",
+                          f"{k['vmlinuz']} argon:dom=1,hvm,mem={HVM_MEM_MIB}M,vcpus={vcpus} {args}",
+                          f"{k['initramfs']} argon:initrd"], mem=1024, timeout=300)
+    else:
+        b = boot(f"test-exit hvm=0 hvm_initrd=1 hvm_mem={HVM_MEM_MIB}M",
+                 modules=[f"{k['vmlinuz']} {args}", k["initramfs"]], mem=1024, timeout=240)
     checks = {}
     for line in b.lines:
         m = re.search(CHECK_RE, line.text)
@@ -53,12 +64,12 @@ def boot_cloud_kernel(boot, k, args):
     return b, checks, start
 
 
-def assert_linux_checks(b, checks, start, k):
-    """What both boots must show: /init's checks, a clean dmesg, poweroff through ACPI S5."""
+def assert_linux_checks(b, checks, start, k, nproc=1):
+    """What every boot must show: /init's checks, a clean dmesg, poweroff through ACPI S5."""
     b.must_find(r"^\(d1\) \[\s*[\d.]+\] Run /init as init process$")
     assert "init-started" in checks, f"/init never reported ({b.log_path})"
     assert checks["uname-r"][0] == k["release"]
-    assert checks["nproc"][0] == "1"
+    assert checks["nproc"][0] == str(nproc)
     memtotal = int(checks["memtotal-kib"][0])
     assert 0.75 * HVM_MEM_MIB * 1024 < memtotal <= HVM_MEM_MIB * 1024, memtotal
     # The wall clock comes from the CMOS RTC or shared_info's wallclock (the host's time).
@@ -125,3 +136,23 @@ def test_cloud_kernel_on_the_xen_hvm_path(boot, cloud_bzimage):
     assert_linux_checks(b, checks, start, k)
     print(f"\nXen-HVM cloud kernel: /init at {checks['init-started'][1].host_time:.1f} s "
           "after QEMU start")
+
+
+def test_cloud_kernel_with_2_vcpus_beside_pv_dom0(boot, cloud_bzimage):
+    """The same kernel (emulated platform, xen_nopv) as HVM domain 1 with 2 vCPUs (the MADT with
+    two local APICs, the AP started by INIT-SIPI-SIPI through the virtual APIC, IPIs between
+    them) next to a CPU-bound PV domain 0 on the one physical CPU."""
+    k = cloud_bzimage
+    args = "console=ttyS0 earlyprintk=serial,ttyS0 loglevel=7 printk.devkmsg=on xen_nopv"
+    b, checks, start = boot_cloud_kernel(boot, k, args, vcpus=2)
+    b.must_find(r"^\(d1\) \[\s*[\d.]+\] smp: Brought up 1 node, 2 CPUs$")
+    b.must_find(r"^d1v1: started by SIPI at 0x[0-9a-f]+$")
+    assert_linux_checks(b, checks, start, k, nproc=2)
+    (_, m) = b.must_find(r"^d1v1: (\d+) VM exits$")
+    assert int(m.group(1)) > 1000
+    # Domain 0 spun the whole time, sharing the CPU with both of Linux's vCPUs, and ended.
+    (_, m) = b.must_find(r"^\(d0\) SPIN secs=6 running (\d+) runnable (\d+)$")
+    assert int(m.group(2)) > 1e9, m.group(0)
+    b.must_find(r"^\(d0\) TEST spin: PASS")
+    print(f"\n2-vCPU HVM cloud kernel beside PV dom0: /init at "
+          f"{checks['init-started'][1].host_time:.1f} s after QEMU start")

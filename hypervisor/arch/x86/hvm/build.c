@@ -1,13 +1,15 @@
 /*
- * The boot-time HVM domain: "hvm=<module-index>" on Argon's command line starts that boot module
- * as HVM domain 1 (unprivileged) instead of the PV domain 0, with "hvm_mem=<size>" of RAM (default
- * 32 MiB) and "hvm_initrd=<module-index>" as its initrd or Multiboot2/PVH module. The loader is
- * chosen from the image (asm/hvm/load.h): a Linux bzImage (hvm/bzimage.c), a PVH kernel
- * (hvm/pvh.c), a Multiboot2 kernel (hvm/multiboot2.c), and otherwise an ELF file whose PT_LOAD
- * segments are loaded at their physical addresses, from 1 MiB up, and started as a Multiboot v1
- * loader starts a kernel: 32-bit protected mode, paging off, flat 4 GiB segments,
- * EAX = 0x2badb002, EBX = the guest-physical address of a Multiboot information block with the
- * memory sizes and the module's command line.
+ * Boot-time HVM domains: from an "argon:dom=N,hvm,..." module spec (setup.c) or, as a
+ * shorthand, "hvm=<module-index>" on Argon's command line, which starts that module alone as HVM
+ * domain 1 with "hvm_mem=<size>" of RAM (default 32 MiB, also the default of specs) and
+ * "hvm_initrd=<module-index>" as its initrd or Multiboot2/PVH module. The loader is chosen from
+ * the image (asm/hvm/load.h): a Linux bzImage (hvm/bzimage.c), a PVH kernel (hvm/pvh.c), a
+ * Multiboot2 kernel (hvm/multiboot2.c), and otherwise an ELF file whose PT_LOAD segments are
+ * loaded at their physical addresses, from 1 MiB up, and started as a Multiboot v1 loader starts
+ * a kernel: 32-bit protected mode, paging off, flat 4 GiB segments, EAX = 0x2badb002, EBX = the
+ * guest-physical address of a Multiboot information block with the memory sizes and the module's
+ * command line. vCPU 0 starts there; the others wait for INIT/SIPI. The domain then runs on the
+ * common scheduler beside the others.
  */
 #include <argon/bootdom.h>
 #include <argon/cmdline.h>

@@ -11,6 +11,7 @@
 #include <argon/schedule.h>
 #include <argon/shutdown.h>
 #include <argon/time.h>
+#include <argon/vtime.h>
 #include <asm/cpu.h>
 #include <asm/fpu.h>
 #include <asm/hvm/hvm.h>
@@ -226,8 +227,15 @@ static struct cpuid_regs hvm_cpuid_policy(const struct vcpu *v, uint32_t leaf, u
 			r.c &= ~((1U << 5) | (1U << 14) | (1U << 16) | (1U << 22));
 		}
 		break;
+	case 0xb: case 0x1f:
+		/* Extended topology: the x2APIC ID is the vCPU's, as in leaf 1 and the MADT. */
+		r.d = v->vcpu_id;
+		break;
 	case 0xd:
 		r = (struct cpuid_regs){ 0, 0, 0, 0 };	/* no xsave */
+		break;
+	case 0x8000001e:
+		r.a = v->vcpu_id;	/* extended APIC ID */
 		break;
 	case 0x80000001:
 		r.c &= ~CPUIDX1_ECX_HIDE;
@@ -415,6 +423,63 @@ void hvm_vcpu_down(struct vcpu *v)
 	}
 }
 
+void hvm_vcpu_init_signal(struct vcpu *v)
+{
+	struct hvm_vcpu *h = v->arch.hvm;
+
+	h->wait_sipi = true;
+	h->down = true;
+	h->halted = false;
+	vcpu_sleep_offline(v);
+	vlapic_destroy(v);
+	vlapic_init(v, v->vcpu_id);
+	if (all_vcpus_down(v->domain)) {
+		log_info("d%u: INIT left no vCPU up: powering off\n", v->domain->domain_id);
+		domain_shutdown(v->domain, SHUTDOWN_poweroff);
+	}
+}
+
+/* The state after INIT and a SIPI with @vector (SDM vol. 3, 9.4.4; APM vol. 2, 16.5). */
+static void sipi_state(struct hvm_boot_state *s, unsigned int vector)
+{
+	struct hvm_segment data = { .sel = 0, .attr = 0x93, .limit = 0xffff, .base = 0 };
+	unsigned int i;
+
+	memset(s, 0, sizeof(*s));
+	s->regs.rflags = X86_EFLAGS_MBS;
+	s->cr0 = 1UL << 4;	/* ET; real mode, paging off */
+	for (i = HVM_SEG_ES; i <= HVM_SEG_GS; i++) {
+		s->segs[i] = data;
+	}
+	s->segs[HVM_SEG_CS] = (struct hvm_segment){ .sel = (uint16_t)(vector << 8), .attr = 0x9b,
+						    .limit = 0xffff, .base = (uint64_t)vector << 12 };
+	s->segs[HVM_SEG_GDTR] = (struct hvm_segment){ .limit = 0xffff };
+	s->segs[HVM_SEG_IDTR] = (struct hvm_segment){ .limit = 0xffff };
+	s->segs[HVM_SEG_LDTR] = (struct hvm_segment){ .attr = 0x82, .limit = 0xffff };
+	s->segs[HVM_SEG_TR] = (struct hvm_segment){ .attr = 0x8b, .limit = 0xffff };
+}
+
+void hvm_vcpu_sipi(struct vcpu *v, unsigned int vector)
+{
+	struct hvm_vcpu *h = v->arch.hvm;
+	struct hvm_boot_state s;
+
+	/* Only a vCPU waiting after INIT takes it; the second SIPI of the usual pair is ignored. */
+	if (!h->wait_sipi) {
+		return;
+	}
+	sipi_state(&s, vector & 0xff);
+	hvm_ops->vcpu_reset(v, &s);
+	memset(h->dr, 0, sizeof(h->dr));
+	fpu_init_area(v->arch.fpu);
+	h->wait_sipi = false;
+	h->down = false;
+	h->halted = false;
+	log_info("d%uv%u: started by SIPI at %#x\n", v->domain->domain_id, v->vcpu_id,
+		 (vector & 0xff) << 12);
+	vcpu_online(v);
+}
+
 void hvm_handle_triple_fault(struct vcpu *v, const char *what)
 {
 	hvm_crash(v, "%s", what);
@@ -437,7 +502,11 @@ void hvm_deliver_interrupts(struct vcpu *v)
 		}
 		return;
 	}
-	pic = vec < 0 && hvm_irq_pending(v);
+	/*
+	 * The PIC's own condition, not hvm_irq_pending(): the APIC timer may raise an IRR bit from
+	 * the timer interrupt in between, and acking an idle PIC would inject its spurious IRQ 7.
+	 */
+	pic = vec < 0 && vlapic_accepts_extint(v) && vpic_int_output(&v->domain->arch.hvm->pic);
 	if (vec < 0 && !pic) {
 		return;
 	}
@@ -509,6 +578,9 @@ void hvm_vcpu_run(struct vcpu *v)
 	write_cr0(read_cr0() & ~X86_CR0_TS);
 	fpu_restore(v->arch.fpu);
 	load_debug_regs(h->dr);
+	/* As for PV (and Xen): a fresh pvclock and a runstate area showing it running. */
+	vcpu_update_time(v);
+	vcpu_runstate_publish(v);
 	local_irq_enable();
 	for (;;) {
 		/* Shut down, gone offline (HLT with IF clear, INIT) or blocked in a hypercall. */

@@ -5,8 +5,8 @@
  * on pin 2, as the MADT's interrupt source override says; every other IRQ n on pin n); the PIC
  * reaches the vCPU through LINT0 when the local APIC programs it for ExtINT (virtual wire), the
  * IO-APIC through messages to the local APICs. All device state is touched only by the CPU that
- * runs the domain, outside interrupt context: the PIT's host timer only wakes that CPU, and the
- * interrupt it stands for is raised by hvm_platform_poll() before the next entry.
+ * runs the domain, outside interrupt context: the PIT's host timer only wakes the domain's vCPUs,
+ * and the interrupt it stands for is raised by hvm_platform_poll() before the next entry.
  */
 #include <argon/arch.h>
 #include <argon/lib.h>

@@ -2,8 +2,9 @@
  * The virtual local APIC (SDM vol. 3, chapter 11), xAPIC MMIO mode: identification, task
  * priority, in-service/request bookkeeping with EOI, the LVT registers and the timer in one-shot
  * and periodic modes (TSC-deadline is not offered: CPUID hides it). The timer counts at a fixed
- * virtual bus clock of 100 MHz, scaled by the divide configuration. IPIs are stored, not sent
- * (one vCPU per domain so far).
+ * virtual bus clock of 100 MHz, scaled by the divide configuration. IPIs through the ICR reach
+ * the domain's other vCPUs: fixed and lowest-priority interrupts, INIT and start-up (SIPI), by
+ * physical or logical (flat) destination or a shorthand.
  */
 #include <argon/arch.h>
 #include <argon/lib.h>
@@ -58,14 +59,15 @@ static int highest_bit(const uint32_t *bits)
 	return -1;
 }
 
+/* Atomic: the APIC timer sets IRR bits from the timer interrupt while an exit handler acks. */
 static void set_bit32(uint32_t *bits, unsigned int n)
 {
-	bits[n / 32] |= 1u << (n % 32);
+	__atomic_fetch_or(&bits[n / 32], 1u << (n % 32), __ATOMIC_SEQ_CST);
 }
 
 static void clear_bit32(uint32_t *bits, unsigned int n)
 {
-	bits[n / 32] &= ~(1u << (n % 32));
+	__atomic_fetch_and(&bits[n / 32], ~(1u << (n % 32)), __ATOMIC_SEQ_CST);
 }
 
 static uint32_t ppr(const struct vlapic *a)
@@ -202,6 +204,64 @@ bool vlapic_match_dest(const struct vcpu *v, uint8_t dest, bool logical)
 	return (a->ldr >> 24) & dest;
 }
 
+#define ICR_MODE(icr) (((icr) >> 8) & 7)
+#define ICR_LOGICAL (1u << 11)
+#define ICR_LEVEL_ASSERT (1u << 14)
+#define ICR_TRIGGER_LEVEL (1u << 15)
+#define ICR_SHORTHAND(icr) (((icr) >> 18) & 3)
+enum { ICR_FIXED, ICR_LOWEST, ICR_SMI, ICR_NMI = 4, ICR_INIT, ICR_STARTUP };
+enum { ICR_DEST_FIELD, ICR_SELF, ICR_ALL, ICR_ALL_BUT_SELF };
+
+/* Deliver the IPI @icr from @src to @dst; false when a lowest-priority one has found its APIC. */
+static bool ipi_one(struct vcpu *src, struct vcpu *dst, uint32_t icr)
+{
+	switch (ICR_MODE(icr)) {
+	case ICR_FIXED:
+		vlapic_set_irq(dst, icr & 0xff);
+		return true;
+	case ICR_LOWEST:
+		vlapic_set_irq(dst, icr & 0xff);
+		return false;
+	case ICR_INIT:
+		/* "INIT level de-assert" (level 0, level-triggered) only synchronises arbitration IDs. */
+		if (!(icr & ICR_LEVEL_ASSERT) && (icr & ICR_TRIGGER_LEVEL)) {
+			return true;
+		}
+		hvm_vcpu_init_signal(dst);
+		return true;
+	case ICR_STARTUP:
+		hvm_vcpu_sipi(dst, icr & 0xff);
+		return true;
+	default:
+		hvm_log(src, "IPI delivery mode %u not emulated (ICR %#x)\n", ICR_MODE(icr), icr);
+		return false;
+	}
+}
+
+static void send_ipi(struct vcpu *src, uint32_t icr, uint8_t dest)
+{
+	struct domain *d = src->domain;
+	unsigned int i, shorthand = ICR_SHORTHAND(icr);
+
+	for (i = 0; i < d->max_vcpus; i++) {
+		struct vcpu *dst = d->vcpus[i];
+		bool hit;
+
+		if (!dst->arch.hvm) {
+			continue;
+		}
+		switch (shorthand) {
+		case ICR_SELF: hit = dst == src; break;
+		case ICR_ALL: hit = true; break;
+		case ICR_ALL_BUT_SELF: hit = dst != src; break;
+		default: hit = vlapic_match_dest(dst, dest, icr & ICR_LOGICAL); break;
+		}
+		if (hit && !ipi_one(src, dst, icr)) {
+			return;
+		}
+	}
+}
+
 bool vlapic_access(struct vcpu *v, uint32_t off, bool write, uint32_t *val)
 {
 	struct vlapic *a = vl(v);
@@ -291,10 +351,7 @@ bool vlapic_access(struct vcpu *v, uint32_t off, bool write, uint32_t *val)
 	case APIC_ICR2: a->icr_hi = *val & 0xff000000; return true;
 	case APIC_ICR:
 		a->icr_lo = *val & ~(1u << 12);	/* delivery status: idle at once */
-		/* A fixed self-IPI (shorthand "self", or our own ID) is the only one that can land. */
-		if (((*val >> 18) & 3) == 1 && ((*val >> 8) & 7) == 0) {
-			vlapic_set_irq(v, *val & 0xff);
-		}
+		send_ipi(v, a->icr_lo, (uint8_t)(a->icr_hi >> 24));
 		return true;
 	case APIC_TMICT:
 		a->timer_initial = *val;

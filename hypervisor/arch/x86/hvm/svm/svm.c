@@ -148,11 +148,40 @@ static struct vmcb_seg *vmcb_seg(struct vmcb *vmcb, enum hvm_seg seg)
 	}
 }
 
+static void svm_request_irq_window(struct vcpu *v, bool on);
+
+/* The architectural state from @s; pending events and interrupt windows are dropped. */
+static void svm_vcpu_reset(struct vcpu *v, const struct hvm_boot_state *s)
+{
+	struct vmcb *vmcb = vmcb_of(v);
+	unsigned int i;
+
+	for (i = 0; i < HVM_NR_SEGS; i++) {
+		seg_to_vmcb(vmcb_seg(vmcb, i), &s->segs[i]);
+	}
+	vmcb->cpl = (s->segs[HVM_SEG_SS].attr >> 5) & 3;
+	vmcb->efer = s->efer | EFER_SVME;	/* VMRUN requires SVME in the guest's EFER */
+	vmcb->cr0 = s->cr0;
+	vmcb->cr2 = 0;
+	vmcb->cr3 = s->cr3;
+	vmcb->cr4 = s->cr4;
+	vmcb->dr6 = 0xffff0ff0;
+	vmcb->dr7 = 0x400;
+	vmcb->g_pat = 0x0007040600070406ULL;	/* the power-on PAT */
+	vmcb->rflags = s->regs.rflags;
+	vmcb->rip = s->regs.rip;
+	vmcb->rsp = s->regs.rsp;
+	vmcb->rax = s->regs.rax;
+	vmcb->eventinj = 0;
+	vmcb->interrupt_shadow = 0;
+	svm_request_irq_window(v, false);
+	v->arch.hvm->regs = s->regs;
+}
+
 static int svm_vcpu_create(struct vcpu *v, const struct hvm_boot_state *s, paddr_t p2m_root)
 {
 	struct svm_vcpu *sv = alloc_xenheap(sizeof(*sv));
 	struct vmcb *vmcb;
-	unsigned int i;
 
 	if (!sv) {
 		return -ENOMEM;
@@ -186,22 +215,7 @@ static int svm_vcpu_create(struct vcpu *v, const struct hvm_boot_state *s, paddr
 	vmcb->n_cr3 = p2m_root;
 	vmcb->tsc_offset = v->domain->arch.hvm->tsc_offset;
 
-	for (i = 0; i < HVM_NR_SEGS; i++) {
-		seg_to_vmcb(vmcb_seg(vmcb, i), &s->segs[i]);
-	}
-	vmcb->cpl = (s->segs[HVM_SEG_SS].attr >> 5) & 3;
-	vmcb->efer = s->efer | EFER_SVME;	/* VMRUN requires SVME in the guest's EFER */
-	vmcb->cr0 = s->cr0;
-	vmcb->cr3 = s->cr3;
-	vmcb->cr4 = s->cr4;
-	vmcb->dr6 = 0xffff0ff0;
-	vmcb->dr7 = 0x400;
-	vmcb->g_pat = 0x0007040600070406ULL;	/* the power-on PAT */
-	vmcb->rflags = s->regs.rflags;
-	vmcb->rip = s->regs.rip;
-	vmcb->rsp = s->regs.rsp;
-	vmcb->rax = s->regs.rax;
-	v->arch.hvm->regs = s->regs;
+	svm_vcpu_reset(v, s);
 	return 0;
 }
 
@@ -527,6 +541,7 @@ static const struct hvm_vendor_ops svm_ops = {
 	.cpu_up = svm_cpu_up,
 	.vcpu_create = svm_vcpu_create,
 	.vcpu_destroy = svm_vcpu_destroy,
+	.vcpu_reset = svm_vcpu_reset,
 	.run = svm_run,
 	.get_cr = svm_get_cr,
 	.get_efer = svm_get_efer,

@@ -64,6 +64,8 @@ struct hvm_vendor_ops {
 	int (*vcpu_create)(struct vcpu *v, const struct hvm_boot_state *s, paddr_t p2m_root);
 	/** Free what vcpu_create allocated; harmless on a vCPU whose creation failed half-way. */
 	void (*vcpu_destroy)(struct vcpu *v);
+	/** Give @v (not on a CPU) the state @s, as at creation (INIT/SIPI); queued events go. */
+	void (*vcpu_reset)(struct vcpu *v, const struct hvm_boot_state *s);
 	/**
 	 * Enter the guest once with the registers in v->arch.hvm->regs, take the exit and handle it
 	 * (calling the hvm_handle_*() functions). Returns with host interrupts enabled.
@@ -223,6 +225,12 @@ void hvm_vcpu_run(struct vcpu *v);
 
 /** @v is down (HLT with IF clear): offline; with every vCPU down the domain powers off. */
 void hvm_vcpu_down(struct vcpu *v);
+
+/** INIT for @v (an IPI): it goes offline and waits for a SIPI, its local APIC reset. */
+void hvm_vcpu_init_signal(struct vcpu *v);
+
+/** Start-up IPI with @vector for @v: a vCPU waiting after INIT starts in real mode at vector << 12. */
+void hvm_vcpu_sipi(struct vcpu *v, unsigned int vector);
 
 /** Free @d's HVM state (vendor blocks, nested tables, virtual devices), then the domain. */
 void hvm_domain_destroy(struct domain *d);
