@@ -262,7 +262,7 @@ int hvm_build_domain(const struct boot_domain_spec *spec, const struct hvm_kerne
 	/* vCPU 0 starts at the entry; the others wait for INIT and SIPI from it (vlapic.c). */
 	for (i = 0; i < d->max_vcpus && !rc; i++) {
 		rc = vcpu_setup(d->vcpus[i], &boot);
-		if (i) {
+		if (i && !rc) {
 			d->vcpus[i]->arch.hvm->down = true;
 			d->vcpus[i]->arch.hvm->wait_sipi = true;
 		}
