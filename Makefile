@@ -48,6 +48,7 @@ bench: deps
 	bench/boot_time.py
 	bench/pv_costs.py
 	bench/pv_pair.py
+	bench/hvm_sched.py
 	bench/linux.py
 	$(MAKE) -C dom0-tools bench
 

@@ -1,7 +1,8 @@
 /*
  * spin: a CPU-bound guest for scheduler tests. It spins for 3 s of system time (secs=N on its
  * command line changes that), then reports how long it ran and how long it waited (its runstate),
- * tagged with its command line.
+ * tagged with its command line. With "yield" on its command line it yields instead of
+ * spinning (a partner for switch benchmarks).
  */
 #include <argon/lib.h>
 
@@ -9,6 +10,7 @@
 #include <guest/hypercall.h>
 #include <guest/test.h>
 
+#include <public/sched.h>
 #include <public/vcpu.h>
 #include <public/xen.h>
 
@@ -58,11 +60,22 @@ GUEST_TEST(spin)
 {
 	struct vcpu_runstate_info start = runstate(), now = start;
 	uint64_t spins = 0, span = spin_ns();
+	bool yield = false;
+	const char *p;
+
+	for (p = start_info->cmd_line; *p; p++) {
+		yield |= !strncmp(p, "yield", 5);
+	}
 
 	while (elapsed(&now) - elapsed(&start) < span) {
 		uint64_t t = rdtsc();
 
-		while (rdtsc() - t < 1000000) {
+		if (yield) {
+			/* A partner for yield ping-pong benchmarks (bench/hvm_sched.py). */
+			HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+		} else {
+			while (rdtsc() - t < 1000000) {
+			}
 		}
 		spins++;
 		now = runstate();

@@ -8,6 +8,9 @@
  */
 #include "guest.h"
 
+#include <public/sched.h>
+#include <public/xen.h>
+
 #define LAPIC 0xfee00000u
 #define APIC_EOI 0xb0
 #define APIC_SVR 0xf0
@@ -81,6 +84,49 @@ static void triple_fault(void)
 	printk("guest panic: still alive after the triple fault\n");
 }
 
+#define BENCH_MAX 4096
+static uint32_t samples[BENCH_MAX];
+
+static uint32_t median(uint32_t *v, unsigned int n)
+{
+	unsigned int gap, i, j;
+
+	for (gap = n / 2; gap; gap /= 2) {
+		for (i = gap; i < n; i++) {
+			uint32_t x = v[i];
+
+			for (j = i; j >= gap && v[j - gap] > x; j -= gap) {
+				v[j] = v[j - gap];
+			}
+			v[j] = x;
+		}
+	}
+	return v[n / 2];
+}
+
+static void bench_yield(unsigned int n)
+{
+	unsigned int i;
+
+	n = n > BENCH_MAX ? BENCH_MAX : n;
+	for (i = 0; i < n; i++) {
+		uint64_t t0 = rdtsc();
+
+		hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0);
+		samples[i] = (uint32_t)(rdtsc() - t0);
+	}
+	printk("BENCH sched_op yield: %u cycles (n=%u)\n", median(samples, n), n);
+	/* The same call and exit without a switch: xen_version through VMMCALL. */
+	for (i = 0; i < n; i++) {
+		uint64_t t0 = rdtsc();
+
+		hypercall(__HYPERVISOR_xen_version, 0, 0, 0);
+		samples[i] = (uint32_t)(rdtsc() - t0);
+	}
+	printk("BENCH null hypercall: %u cycles (n=%u)\n", median(samples, n), n);
+	shutdown(SHUTDOWN_poweroff);
+}
+
 void guest_setup(const char *cmdline)
 {
 	const char *p;
@@ -92,6 +138,9 @@ void guest_setup(const char *cmdline)
 		if (!memcmp(p, "pattern=", 8) && p[8]) {
 			pattern = (uint8_t)p[8];
 		}
+	}
+	if (number_after(cmdline, "yield=", 0)) {
+		bench_yield(number_after(cmdline, "yield=", 0));
 	}
 	printk("HVM test guest \"side\": %u s, pattern %#x\n", secs, pattern);
 	/* SSE on: CR4.OSFXSR and OSXMMEXCPT, CR0.EM and TS clear, MP set. */
