@@ -59,10 +59,12 @@ static void pit_timer_fn(struct timer *t, void *data)
 	}
 }
 
+/* With host interrupts off: the timer interrupt works on the same per-CPU queue. */
 static void pit_rearm(struct domain *d, s_time_t now)
 {
 	struct hvm_domain *h = hd(d);
 	struct timer_queue *q = arch_this_timer_queue();
+	unsigned long flags = arch_irq_save();
 
 	h->pit_deadline = vpit_next_irq(&h->pit, now);
 	timer_stop(q, &h->pit_timer);
@@ -70,6 +72,7 @@ static void pit_rearm(struct domain *d, s_time_t now)
 		timer_set(q, &h->pit_timer, h->pit_deadline);
 	}
 	arch_timer_program(timer_queue_next(q));
+	arch_irq_restore(flags);
 }
 
 void hvm_platform_init(struct domain *d, uint64_t mem_bytes)
@@ -88,7 +91,10 @@ void hvm_platform_init(struct domain *d, uint64_t mem_bytes)
 
 void hvm_platform_destroy(struct domain *d)
 {
+	unsigned long flags = arch_irq_save();
+
 	timer_stop(arch_this_timer_queue(), &hd(d)->pit_timer);
+	arch_irq_restore(flags);
 }
 
 void hvm_isa_irq(struct domain *d, unsigned int irq, bool level)

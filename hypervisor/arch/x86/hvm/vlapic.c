@@ -103,25 +103,29 @@ static void timer_fire(struct timer *t, void *data)
 	}
 }
 
+/*
+ * With host interrupts off: exits are handled with them on, and the timer interrupt works on the
+ * same per-CPU queue (and on this timer's fields).
+ */
 static void timer_start(struct vcpu *v)
 {
 	struct vlapic *a = vl(v);
 	struct timer_queue *q = arch_this_timer_queue();
+	unsigned long flags = arch_irq_save();
 
 	timer_stop(q, &a->timer);
 	a->timer_period_ns = (uint64_t)a->timer_initial * divide_value(a->timer_divide) * VLAPIC_BUS_NS;
 	a->timer_start = NOW();
-	if (!a->timer_period_ns) {
-		arch_timer_program(timer_queue_next(q));
-		return;
-	}
-	if (a->lvt_timer & APIC_LVT_TIMER_PERIODIC) {
-		timer_set_periodic(q, &a->timer, a->timer_start + (s_time_t)a->timer_period_ns,
-				   (s_time_t)a->timer_period_ns);
-	} else {
-		timer_set(q, &a->timer, a->timer_start + (s_time_t)a->timer_period_ns);
+	if (a->timer_period_ns) {
+		if (a->lvt_timer & APIC_LVT_TIMER_PERIODIC) {
+			timer_set_periodic(q, &a->timer, a->timer_start + (s_time_t)a->timer_period_ns,
+					   (s_time_t)a->timer_period_ns);
+		} else {
+			timer_set(q, &a->timer, a->timer_start + (s_time_t)a->timer_period_ns);
+		}
 	}
 	arch_timer_program(timer_queue_next(q));
+	arch_irq_restore(flags);
 }
 
 static uint32_t current_count(const struct vlapic *a)
@@ -156,7 +160,10 @@ void vlapic_init(struct vcpu *v, uint32_t id)
 
 void vlapic_destroy(struct vcpu *v)
 {
+	unsigned long flags = arch_irq_save();
+
 	timer_stop(arch_this_timer_queue(), &vl(v)->timer);
+	arch_irq_restore(flags);
 }
 
 void vlapic_set_irq(struct vcpu *v, unsigned int vec)

@@ -176,6 +176,8 @@ static void svm_vcpu_reset(struct vcpu *v, const struct hvm_boot_state *s)
 	vmcb->interrupt_shadow = 0;
 	svm_request_irq_window(v, false);
 	v->arch.hvm->regs = s->regs;
+	/* A fresh ASID (flushed on first use): nothing the vCPU cached before INIT survives. */
+	svm(v)->asid_generation = 0;
 }
 
 static int svm_vcpu_create(struct vcpu *v, const struct hvm_boot_state *s, paddr_t p2m_root)
