@@ -20,7 +20,7 @@ def test_hvm_pv_interfaces(boot):
                    "shared_info_moves_and_ram_returns", "add_to_physmap_refusals",
                    "grant_frames_mapped", "callback_param", "virq_timer_through_callback_vector",
                    "loopback_event_through_callback_vector", "register_vcpu_info",
-                   "hvm_vcpu_op_policy", "console_ring_params"):
+                   "hvm_vcpu_op_policy", "console_ring_params", "physmap_table_budget"):
         assert needed in names, f"test {needed} did not run"
     (_, s) = b.must_find(r"^\(d1\) SUMMARY: (\d+)/(\d+) passed$")
     assert int(s.group(1)) == int(s.group(2)) == len(results)

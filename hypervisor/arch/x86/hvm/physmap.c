@@ -22,6 +22,14 @@
 /* The nested tables have four levels: 48-bit guest-physical addresses. */
 #define HVM_GFN_LIMIT (1ULL << 36)
 
+/*
+ * Nested-table frames a domain may have created for pages placed above its RAM. They come from
+ * the hypervisor's heap and stay until the domain dies, so without a bound a guest moving a page
+ * from one far GFN to the next could drain the heap. Each new place costs at most three tables;
+ * this lets every hypervisor page sit in its own region.
+ */
+#define HVM_PHYSMAP_MAX_TABLES (3 * HVM_NR_XEN_PAGES)
+
 /* The layouts 32-bit callers pass (xen_ulong_t and xen_pfn_t are 32 bits there). */
 struct compat_add_to_physmap {
 	domid_t domid;
@@ -113,16 +121,23 @@ static int slot_at(const struct domain *d, uint64_t gfn)
 static int map_slot(struct domain *d, unsigned int id, mfn_t mfn, uint64_t gfn)
 {
 	struct hvm_domain *h = d->arch.hvm;
+	uint64_t tables;
 	int other, rc;
 
 	spin_lock(&h->physmap_lock);
+	if (gfn >= h->nr_gfns && h->physmap_tables + 3 > HVM_PHYSMAP_MAX_TABLES) {
+		spin_unlock(&h->physmap_lock);
+		return -ENOMEM;	/* the budget is spent: only this guest notices */
+	}
 	unmap_slot(d, id);
 	other = slot_at(d, gfn);
 	if (other >= 0) {
 		unmap_slot(d, (unsigned int)other);	/* Xen replaces what was there, too */
 	}
 	h->xen_pages[id].ram = gfn < h->nr_gfns ? h->p2m[gfn] : _mfn(0);
+	tables = h->p2m_table_pages;
 	rc = hvm_p2m_set(d, gfn, mfn);
+	h->physmap_tables += h->p2m_table_pages - tables;
 	if (rc) {
 		h->xen_pages[id].ram = _mfn(0);
 	} else {

@@ -158,6 +158,7 @@ struct hvm_domain {
 	uint64_t params[64];		/* HVM_PARAM_* values (hvm_op set/get_param) */
 	mfn_t console_ring;		/* the PV console ring page (hvm/console.c), 0 if none */
 	spinlock_t physmap_lock;	/* xen_pages[] and the nested entries they change */
+	uint64_t physmap_tables;	/* nested-table frames created for pages above RAM */
 	struct hvm_xen_page xen_pages[HVM_NR_XEN_PAGES];
 	struct vuart uart;		/* COM1 */
 	/* The legacy platform (hvm/platform.c); touched only by the CPU running the domain. */
