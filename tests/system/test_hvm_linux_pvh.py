@@ -5,13 +5,16 @@ line, RSDP and the busybox initramfs as module 0 all come from the start info, n
 page. Linux runs its Xen PVH path on Argon's PV interfaces for HVM domains (shared info, event
 channels through the callback vector, the xen clocksource and timer), reaches /init, passes the
 checks of test_hvm_linux.py and powers off through ACPI S5; once with its console on hvc0 (the
-PV console ring, the only console), once on the emulated COM1 (console=ttyS0, earlyprintk).
+PV console ring, the only console), once on the emulated COM1 (console=ttyS0, earlyprintk);
+and with 2 vCPUs from a boot-time domain spec beside a PV domain 0.
 Downloaded at test time; skipped without apt or network access."""
+import os
 import re
 import time
 
 import pytest
 
+from conftest import TOP
 from test_hvm_linux import CHECK_RE, HVM_MEM_MIB, assert_linux_checks, cloud_bzimage  # noqa: F401
 
 CONSOLES = {
@@ -57,3 +60,37 @@ def test_cloud_kernel_boots_as_pvh_guest(boot, cloud_bzimage, console):  # noqa:
     init = checks["init-started"][1].host_time
     print(f"\nPVH cloud kernel ({console}): domain built at {built:.1f} s, /init at {init:.1f} s "
           f"after QEMU start ({init - built:.1f} s)")
+
+
+SPIN = os.path.join(TOP, "build", "guests", "spin.elf")
+
+
+def test_cloud_kernel_as_pvh_with_2_vcpus_beside_pv_dom0(boot, cloud_bzimage):  # noqa: F811
+    """PVH through a boot-time domain spec (argon:dom=1,hvm,vcpus=2 with an argon:initrd module)
+    next to a CPU-bound PV domain 0: the start info carries the initrd the spec names, Linux
+    starts its second vCPU by INIT-SIPI-SIPI (PVH keeps the native AP bring-up) and nproc is 2."""
+    k, args = cloud_bzimage, CONSOLES["hvc0"]
+    start = time.time()
+    b = boot("test-exit",
+             modules=[f"{SPIN} secs=6",
+                      f"{k['vmlinux']} argon:dom=1,hvm,mem={HVM_MEM_MIB}M,vcpus=2 {args}",
+                      f"{k['initramfs']} argon:initrd"], mem=1024, timeout=300)
+    checks = {}
+    for line in b.lines:
+        m = re.search(CHECK_RE, line.text)
+        if m and m.group(1) not in checks:
+            checks[m.group(1)] = (m.group(2), line)
+    b.must_find(r"^HVM: PVH kernel \(ELF64\), entry 0x[0-9a-f]+, \d+ KiB from 0x1000000, start "
+                r"info at 0x10000, initrd [1-9]\d* KiB at 0x[0-9a-f]+$")
+    b.must_find(r"^\(d1\) \[\s*[\d.]+\] Booting kernel on Xen PVH$")
+    b.must_find(r"^\(d1\) \[\s*[\d.]+\] smp: Brought up 1 node, 2 CPUs$")
+    b.must_find(r"^d1v1: started by SIPI at 0x[0-9a-f]+$")
+    assert checks["clocksource"][0] == "xen", checks["clocksource"]
+    assert int(checks["hyp-irqs"][0] or 0) > 100, checks["hyp-irqs"]
+    assert int(checks["xen-timer-irqs"][0] or 0) > 100, checks["xen-timer-irqs"]
+    assert_linux_checks(b, checks, start, k, nproc=2)
+    (_, m) = b.must_find(r"^\(d0\) SPIN secs=6 running (\d+) runnable (\d+)$")
+    assert int(m.group(2)) > 1e9, m.group(0)
+    b.must_find(r"^\(d0\) TEST spin: PASS")
+    print(f"\n2-vCPU PVH cloud kernel beside PV dom0: /init at "
+          f"{checks['init-started'][1].host_time:.1f} s after QEMU start")
