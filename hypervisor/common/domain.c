@@ -139,6 +139,86 @@ int domain_free_page(struct domain *d, mfn_t m)
 	return 0;
 }
 
+/* Whether frame @m may leave @d now: its own, in use, referenced by nothing. Page lock held. */
+static int frame_releasable(const struct domain *d, mfn_t m)
+{
+	const struct page_info *pg;
+
+	if (mfn_x(m) >= sys_heap.nr_frames) {
+		return -EINVAL;
+	}
+	pg = &sys_heap.frames[mfn_x(m)];
+	if (page_state(pg) != PGC_STATE_INUSE || pg->owner != d->domain_id) {
+		return -EINVAL;
+	}
+	if ((pg->count_info & PGC_COUNT_MASK) || (pg->type_info & PGT_COUNT_MASK) ||
+	    (pg->type_info & ~PGT_TYPE_MASK & ~PGT_COUNT_MASK)) {
+		return -EBUSY;
+	}
+	return 0;
+}
+
+/* Unlink frame @m from @d's page list and account it gone. Page lock held. */
+static void unassign_page(struct domain *d, mfn_t m)
+{
+	struct page_info *pg = &sys_heap.frames[mfn_x(m)];
+
+	if (pg->prev != PAGE_LIST_NULL) {
+		sys_heap.frames[pg->prev].next = pg->next;
+	} else {
+		d->page_list_head = pg->next;
+	}
+	if (pg->next != PAGE_LIST_NULL) {
+		sys_heap.frames[pg->next].prev = pg->prev;
+	}
+	pg->next = pg->prev = PAGE_LIST_NULL;
+	d->tot_pages--;
+}
+
+int domain_exchange_frames(struct domain *d, const mfn_t *in, unsigned int order,
+			   unsigned int address_bits, mfn_t *out)
+{
+	uint64_t n = 1ULL << order, i, j;
+	unsigned long flags;
+	mfn_t m;
+	int rc = 0;
+
+	flags = spin_lock_irqsave(&d->page_lock);
+	for (i = 0; i < n && !rc; i++) {
+		rc = frame_releasable(d, in[i]);
+		/* A frame listed twice would be given back twice. */
+		for (j = 0; j < i && !rc; j++) {
+			rc = mfn_x(in[j]) == mfn_x(in[i]) ? -EINVAL : 0;
+		}
+	}
+	if (!rc) {
+		rc = heap_alloc(&sys_heap, order, d->domain_id, &m);
+	}
+	if (!rc && address_bits && address_bits < 64 &&
+	    mfn_x(m) + n > (1ULL << address_bits) >> PAGE_SHIFT) {
+		/* The buddy allocator hands out what it has; a chunk too high is no use here. */
+		heap_free(&sys_heap, m, order);
+		rc = -ENOMEM;
+	}
+	if (rc) {
+		spin_unlock_irqrestore(&d->page_lock, flags);
+		return rc;
+	}
+	heap_split_allocation(&sys_heap, m, order);
+	for (i = 0; i < n; i++) {
+		unassign_page(d, in[i]);
+		assign_page(d, _mfn(mfn_x(m) + i));
+	}
+	spin_unlock_irqrestore(&d->page_lock, flags);
+	for (i = 0; i < n; i++) {
+		clear_page(arch_mfn_to_virt(in[i]));
+		heap_free(&sys_heap, in[i], 0);
+		clear_page(arch_mfn_to_virt(_mfn(mfn_x(m) + i)));
+	}
+	*out = m;
+	return 0;
+}
+
 int domain_create(domid_t id, bool privileged, uint64_t max_pages, unsigned int max_vcpus,
 		  struct domain **out)
 {

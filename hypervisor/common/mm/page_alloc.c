@@ -205,3 +205,12 @@ int heap_free(struct heap *h, mfn_t first, unsigned int order)
 	free_chunk(h, mfn, order);
 	return 0;
 }
+
+void heap_split_allocation(struct heap *h, mfn_t first, unsigned int order)
+{
+	uint64_t i;
+
+	for (i = 0; i < (1ULL << order) && mfn_x(first) + i < h->nr_frames; i++) {
+		pg(h, mfn_x(first) + i)->order = 0;
+	}
+}

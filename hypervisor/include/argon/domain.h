@@ -105,6 +105,16 @@ int domain_alloc_page(struct domain *d, mfn_t *out);
  */
 int domain_free_page(struct domain *d, mfn_t m);
 
+/**
+ * XENMEM_exchange's step, all or nothing: give back the 2^@order frames @in of @d (its own,
+ * distinct, unreferenced) and give it one machine-contiguous chunk of as many zeroed frames,
+ * ending at or below 2^@address_bits bytes when @address_bits is not 0, first MFN in *@out.
+ * Returns -EINVAL for a frame @d does not own or one listed twice, -EBUSY for one still
+ * referenced, -ENOMEM when no such chunk is free; nothing changes then.
+ */
+int domain_exchange_frames(struct domain *d, const mfn_t *in, unsigned int order,
+			   unsigned int address_bits, mfn_t *out);
+
 /** Scrub and free every frame @d owns, free its vCPUs and the domain; the ID becomes free. */
 void domain_destroy(struct domain *d);
 

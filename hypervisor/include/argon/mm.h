@@ -85,6 +85,9 @@ int heap_alloc(struct heap *h, unsigned int order, uint16_t owner, mfn_t *out);
  */
 int heap_free(struct heap *h, mfn_t first, unsigned int order);
 
+/** Make the 2^@order-frame chunk at @first (from heap_alloc) 2^@order single frames to free one by one. */
+void heap_split_allocation(struct heap *h, mfn_t first, unsigned int order);
+
 /**
  * Allocate @size bytes of zeroed hypervisor memory (whole pages, physically contiguous), reached
  * through the direct map; NULL when out of memory. Free with free_xenheap() and the same @size.

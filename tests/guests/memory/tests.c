@@ -14,6 +14,8 @@
 #include <public/xen.h>
 
 #define EINVAL 22
+#define EBUSY 16
+#define ENOMEM 12
 #define M2P ((const uint64_t *)0xffff800000000000UL)
 
 static long memory_op(unsigned int cmd, void *arg)
@@ -105,6 +107,70 @@ GUEST_TEST(refusals)
 	EXPECT(reservation(XENMEM_increase_reservation, extra, 1, 1) == -EINVAL);
 	EXPECT(reservation(XENMEM_increase_reservation, (uint64_t *)0x1000, 1, 0) == 0);
 	EXPECT(current_pages() == before);
+}
+
+static long exchange(uint64_t *in, uint64_t n_in, uint64_t *out, uint32_t out_order,
+		     uint32_t address_bits, uint64_t *done)
+{
+	struct xen_memory_exchange x;
+	long rc;
+
+	memset(&x, 0, sizeof(x));
+	set_xen_guest_handle(x.in.extent_start, in);
+	x.in.nr_extents = n_in;
+	x.in.domid = DOMID_SELF;
+	set_xen_guest_handle(x.out.extent_start, out);
+	x.out.nr_extents = n_in >> out_order;
+	x.out.extent_order = out_order;
+	x.out.mem_flags = xenmemf_address_bits(address_bits);
+	x.out.domid = DOMID_SELF;
+	rc = memory_op(XENMEM_exchange, &x);
+	*done = x.nr_exchanged;
+	return rc;
+}
+
+/*
+ * XENMEM_exchange as swiotlb-xen uses it: four unmapped frames for one machine-contiguous
+ * extent of four, whose M2P entries name the pfns asked for; then the refusals, which change
+ * nothing.
+ */
+GUEST_TEST(exchange_for_contiguous_frames)
+{
+	uint8_t *pages[4];
+	uint64_t in[4], out, done, twice[4], pfn = 0x12340;
+	long before = current_pages();
+
+	for (int i = 0; i < 4; i++) {
+		pages[i] = page_alloc();
+		EXPECT(pages[i] != NULL);
+		pages[i][0] = 0xcc;
+		in[i] = virt_to_mfn(pages[i]);
+		EXPECT(remap_page(pages[i], 0, 0) == 0);
+	}
+	/* Refusals first: a frame listed twice, a frame still mapped, too big an extent, no room. */
+	twice[0] = twice[1] = in[0];
+	twice[2] = in[2];
+	twice[3] = in[3];
+	out = pfn;
+	EXPECT(exchange(twice, 4, &out, 2, 0, &done) == -EINVAL && done == 0);
+	EXPECT(exchange(in, 2, &out, 2, 0, &done) == -EINVAL && done == 0);	/* 2 in, 4 out */
+	twice[1] = virt_to_mfn(page_alloc());
+	EXPECT(exchange(twice, 4, &out, 2, 0, &done) == -EBUSY && done == 0);
+	EXPECT(exchange(in, 4, &out, 2, 13, &done) == -ENOMEM && done == 0);	/* below 8 KiB */
+	EXPECT(current_pages() == before);
+	/* The exchange itself. */
+	EXPECT(exchange(in, 4, &out, 2, 0, &done) == 0);
+	EXPECT(done == 4);
+	EXPECT((out & 3) == 0);
+	EXPECT(current_pages() == before);
+	for (int i = 0; i < 4; i++) {
+		EXPECT(M2P[out + i] == pfn + i);
+		/* The old frames are gone, the new ones map and come scrubbed. */
+		EXPECT(remap_page(pages[i], in[i], PTE_DATA) < 0);
+		EXPECT(remap_page(pages[i], out + i, PTE_DATA) == 0);
+		EXPECT(pages[i][0] == 0);
+	}
+	test_note("4 frames -> extent at mfn %#llx", (unsigned long long)out);
 }
 
 /* 48 frames out and back in one call each (the hypercall may continue itself in between). */

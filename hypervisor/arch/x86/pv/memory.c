@@ -1,7 +1,9 @@
 /*
  * memory_op sub-ops that move frames in and out of a PV domain: increase_reservation,
  * decrease_reservation, populate_physmap (a PV guest manages its own p2m, so frames are handed
- * over by machine frame number), and machphys_mfn_list. Extents are single frames (order 0).
+ * over by machine frame number), exchange (single frames for machine-contiguous extents), and
+ * machphys_mfn_list; machine_memory_map for the privileged domain. Extents of the reservation
+ * sub-ops are single frames (order 0).
  */
 #include <argon/arch.h>
 #include <argon/domain.h>
@@ -93,6 +95,82 @@ static long reservation_op(uint64_t cmd, uint64_t arg)
 	return (long)i;
 }
 
+/*
+ * Largest output extent of XENMEM_exchange: 256 KiB, what swiotlb-xen asks for (its 128 slabs of
+ * 2 KiB); the input frames of one extent are read onto the stack.
+ */
+#define EXCHANGE_MAX_ORDER 6
+
+/*
+ * XENMEM_exchange for the caller: single frames in, machine-contiguous extents out (Linux's
+ * xen_create_contiguous_region). Each output extent is done as a whole or not at all; the
+ * progress is nr_exchanged (input extents), written back, and the call continues from it.
+ */
+static long memory_exchange(uint64_t arg)
+{
+	struct domain *d = current_vcpu()->domain;
+	struct xen_memory_exchange x;
+	uint64_t frames[1u << EXCHANGE_MAX_ORDER], per, i;
+	mfn_t in[1u << EXCHANGE_MAX_ORDER], out;
+	long rc = 0;
+
+	if (copy_from_guest(&x, arg, sizeof(x))) {
+		return -EFAULT;
+	}
+	if ((x.in.domid != DOMID_SELF && x.in.domid != d->domain_id) ||
+	    (x.out.domid != DOMID_SELF && x.out.domid != d->domain_id)) {
+		return -EPERM;
+	}
+	per = 1ULL << x.out.extent_order;
+	if (x.in.extent_order != 0 || x.out.extent_order > EXCHANGE_MAX_ORDER ||
+	    x.out.nr_extents > (UINT64_MAX >> EXCHANGE_MAX_ORDER) ||
+	    x.in.nr_extents != x.out.nr_extents * per || x.nr_exchanged > x.in.nr_extents ||
+	    x.nr_exchanged % per) {
+		return -EINVAL;
+	}
+	for (i = x.nr_exchanged / per; i < x.out.nr_extents; i++) {
+		uint64_t pfn, k;
+
+		if (i > x.nr_exchanged / per && hypercall_preempt_check()) {
+			rc = hypercall_create_continuation(__HYPERVISOR_memory_op, XENMEM_exchange, arg,
+							   0, 0, 0);
+			break;
+		}
+		if (copy_from_guest(frames, x.in.extent_start.addr + i * per * sizeof(uint64_t),
+				    per * sizeof(uint64_t)) ||
+		    copy_from_guest(&pfn, x.out.extent_start.addr + i * sizeof(uint64_t), sizeof(pfn))) {
+			rc = -EFAULT;
+			break;
+		}
+		for (k = 0; k < per; k++) {
+			in[k] = _mfn(frames[k]);
+		}
+		rc = domain_exchange_frames(d, in, x.out.extent_order, x.out.mem_flags & 0xff, &out);
+		if (rc) {
+			break;
+		}
+		for (k = 0; k < per; k++) {
+			m2p_set_entry(in[k], M2P_INVALID_ENTRY);
+			m2p_set_entry(_mfn(mfn_x(out) + k), pfn + k);
+		}
+		x.nr_exchanged += per;
+		frames[0] = mfn_x(out);
+		if (copy_to_guest(x.out.extent_start.addr + i * sizeof(uint64_t), frames, sizeof(frames[0]))) {
+			rc = -EFAULT;
+			break;
+		}
+	}
+	/* The guest unmapped the frames it gave back without a flush: they may still be in a TLB. */
+	if (x.nr_exchanged) {
+		pv_flush_tlb_domain(d);
+	}
+	if (copy_to_guest(arg + offsetof(struct xen_memory_exchange, nr_exchanged), &x.nr_exchanged,
+			  sizeof(x.nr_exchanged))) {
+		return -EFAULT;
+	}
+	return rc;
+}
+
 /* The machine frames of the M2P table, one per 2 MiB of it (for save/restore tools). */
 static long machphys_mfn_list(uint64_t arg)
 {
@@ -129,6 +207,8 @@ long arch_memory_op(uint64_t cmd, uint64_t arg)
 		return machphys_mfn_list(arg);
 	case XENMEM_machine_memory_map:
 		return machine_memory_map(arg);
+	case XENMEM_exchange:
+		return memory_exchange(arg);
 	default:
 		return -ENOSYS;
 	}
