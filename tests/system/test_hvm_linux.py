@@ -156,3 +156,26 @@ def test_cloud_kernel_with_2_vcpus_beside_pv_dom0(boot, cloud_bzimage):
     b.must_find(r"^\(d0\) TEST spin: PASS")
     print(f"\n2-vCPU HVM cloud kernel beside PV dom0: /init at "
           f"{checks['init-started'][1].host_time:.1f} s after QEMU start")
+
+
+def test_cloud_kernel_on_the_xen_hvm_path_with_2_vcpus(boot, cloud_bzimage):
+    """The Xen-HVM path with 2 vCPUs beside a CPU-bound PV domain 0: each vCPU registers its
+    vcpu_info and gets its own Xen timer, IPIs and PV spinlock kicks are event channels
+    (SCHEDOP_poll), all through the callback vector; console on hvc0 (the ring)."""
+    k = cloud_bzimage
+    b, checks, start = boot_cloud_kernel(boot, k, "console=hvc0 loglevel=7 printk.devkmsg=on",
+                                         vcpus=2)
+    line = r"^\(d1\) \[\s*[\d.]+\] "
+    b.must_find(line + r"Hypervisor detected: Xen HVM$")
+    b.must_find(line + r"xen:events: Xen HVM callback vector for event delivery is enabled$")
+    b.must_find(line + r"installing Xen timer for CPU 1$")
+    b.must_find(line + r"cpu 1 spinlock event irq \d+$")
+    b.must_find(line + r"smp: Brought up 1 node, 2 CPUs$")
+    b.must_find(r"^d1v1: started by SIPI at 0x[0-9a-f]+$")
+    assert not b.find(r"register_vcpu_info failed|xen_smp_intr_init\(\) for CPU")
+    assert_linux_checks(b, checks, start, k, nproc=2)
+    assert checks["clocksource"][0] == "xen", checks["clocksource"]
+    assert int(checks["hyp-irqs"][0] or 0) > 100, checks["hyp-irqs"]
+    b.must_find(r"^\(d0\) TEST spin: PASS")
+    print(f"\n2-vCPU Xen-HVM cloud kernel beside PV dom0: /init at "
+          f"{checks['init-started'][1].host_time:.1f} s after QEMU start")
