@@ -124,6 +124,7 @@ static void pit_stop(void)
 GUEST_TEST(pic_delivers_pit_irq0)
 {
 	uint64_t t0, t1;
+	unsigned int ticks;
 
 	set_irq_handler(PIC_VECTOR_BASE, pic_irq0);
 	pic_init(0xfe);
@@ -137,6 +138,9 @@ GUEST_TEST(pic_delivers_pit_irq0)
 	EXPECT(wait_for(&pic_ticks, 20));
 	t1 = rdtsc();
 	pit_stop();
+	/* One more edge may be taken on the iret before wait_for()'s cli when the host was slow. */
+	ticks = pic_ticks;
+	EXPECT(ticks == 20 || ticks == 21);
 	EXPECT_EQ(isr_in_handler, 0x01);		/* IRQ 0 was in service in the handler */
 	outb(0x20, 0x0b);
 	EXPECT_EQ(inb(0x20), 0);			/* and EOI'd */
@@ -149,7 +153,7 @@ GUEST_TEST(pic_delivers_pit_irq0)
 		__asm__ __volatile__("sti; nop; nop; cli" ::: "memory");
 	}
 	pit_stop();
-	EXPECT_EQ(pic_ticks, 20);
+	EXPECT_EQ(pic_ticks, ticks);
 	outb(0x20, 0x0a);
 	EXPECT_EQ(inb(0x20) & 1, 1);			/* IRR bit 0 */
 	outb(0x21, 0xff);
@@ -160,14 +164,16 @@ GUEST_TEST(pic_delivers_pit_irq0)
 /*
  * Linux's pit_calibrate_tsc(): channel 2 in mode 0 counts 0xffff clocks (54.9 ms) while OUT2
  * (port 0x61 bit 5) is polled. The local APIC timer counts at its own 100 MHz meanwhile: the two
- * clocks must agree.
+ * clocks must agree. One run: the APIC clocks counted while the PIT counted 0xffff; false if
+ * OUT2 was high while counting or the MSB went up.
  */
-GUEST_TEST(pit_channel2_calibration)
+static bool pit_channel2_run(uint32_t *clocks, uint32_t *polls)
 {
-	uint32_t apic0, apic1, polls = 0;
+	uint32_t apic0, apic1;
 	uint8_t msb, last_msb = 0xff;
-	unsigned int ratio;
+	bool ordered = true;
 
+	*polls = 0;
 	outb(0x61, (inb(0x61) & ~0x02) | 0x01);	/* gate on, speaker off */
 	outb(0x43, 0xb0);				/* channel 2, LSB/MSB, mode 0 */
 	mmio_write32(LAPIC + APIC_TDCR, 0xb);		/* divide by 1 */
@@ -175,7 +181,7 @@ GUEST_TEST(pit_channel2_calibration)
 	outb(0x42, 0xff);
 	outb(0x42, 0xff);
 	apic0 = mmio_read32(LAPIC + APIC_TMCCT);
-	EXPECT_EQ(inb(0x61) & 0x20, 0);			/* OUT2 low while counting */
+	ordered = (inb(0x61) & 0x20) == 0;		/* OUT2 low while counting */
 	while (!(inb(0x61) & 0x20)) {
 		/* The MSB only goes down (pit_expect_msb()). */
 		(void)inb(0x42);
@@ -183,15 +189,35 @@ GUEST_TEST(pit_channel2_calibration)
 		if (inb(0x61) & 0x20) {
 			break;			/* terminal count: the counter wrapped to 0xffff */
 		}
-		EXPECT(msb <= last_msb);
+		ordered = ordered && msb <= last_msb;
 		last_msb = msb;
-		polls++;
+		(*polls)++;
 	}
 	apic1 = mmio_read32(LAPIC + APIC_TMCCT);
 	mmio_write32(LAPIC + APIC_TMICT, 0);
-	/* 0xffff PIT clocks are 5,492,500 APIC clocks; allow for exits between the reads. */
-	ratio = (apic0 - apic1) / 54925;
-	test_note("0xffff PIT clocks = %u APIC clocks (%u polls)", apic0 - apic1, polls);
+	*clocks = apic0 - apic1;
+	return ordered;
+}
+
+GUEST_TEST(pit_channel2_calibration)
+{
+	uint32_t clocks = 0, polls = 0;
+	unsigned int ratio = 0, attempt;
+	uint8_t msb;
+
+	/*
+	 * 0xffff PIT clocks are 5,492,500 APIC clocks; allow for exits between the reads. Time the
+	 * host takes QEMU away between a read and the edge it brackets widens one run, so a run that
+	 * misses is repeated, as Linux repeats its calibration; a wrong PIT rate misses every time.
+	 */
+	for (attempt = 0; attempt < 3; attempt++) {
+		EXPECT(pit_channel2_run(&clocks, &polls));
+		ratio = clocks / 54925;
+		test_note("0xffff PIT clocks = %u APIC clocks (%u polls)", clocks, polls);
+		if (ratio >= 100 && ratio < 130) {
+			break;
+		}
+	}
 	EXPECT(ratio >= 100 && ratio < 130);
 	EXPECT(polls > 1);
 	/* OUT2 stays high after the terminal count. */
