@@ -46,7 +46,7 @@ def generic_kernel(tmp_path_factory):
 
 
 def boot_linux(boot, kernel, cmdline="", vcpus=1, mem_mib=DOM_MEM_MIB, timeout=300,
-               console_io=True):
+               console_io=True, qemu_mib=1024):
     """Boot @kernel as domain 0 with the busybox initramfs; return (Boot, {check: (value, line)}).
     With @vcpus > 1 the modules carry argon: specs (domain 0 without one has 1 vCPU) and QEMU
     gets as many CPUs."""
@@ -61,7 +61,7 @@ def boot_linux(boot, kernel, cmdline="", vcpus=1, mem_mib=DOM_MEM_MIB, timeout=3
     else:
         modules = [f"{kernel['vmlinux']} argon:dom=0,vcpus={vcpus},priv {args}",
                    f"{kernel['initramfs']} argon:initrd"]
-    b = boot(f"test-exit dom0_mem={mem_mib}M", modules=modules, smp=vcpus, mem=1024,
+    b = boot(f"test-exit dom0_mem={mem_mib}M", modules=modules, smp=vcpus, mem=qemu_mib,
              timeout=timeout)
     checks = {}
     for line in b.lines:
@@ -103,6 +103,20 @@ def test_cloud_kernel_boots_to_busybox_as_domain_0(boot, cloud_kernel):
     assert not b.findall(r"^\(d0\) .*(WARNING:|BUG:|Oops|Call Trace)"), b.log_path
     print(f"\ncloud kernel: first line at {b.find('Linux version')[0].host_time:.1f} s, "
           f"/init at {checks['init-started'][1].host_time:.1f} s after QEMU start")
+
+
+def test_cloud_kernel_in_2_gib(boot, cloud_kernel):
+    """The top of the issue's range: domain 0 with 2 GiB (a 4 MiB p2m list, 2 GiB of boot-time
+    M2P entries, more initial page tables) boots to /init, sees its memory and runs clean."""
+    mem_mib = 2048
+    b, checks = boot_linux(boot, cloud_kernel, mem_mib=mem_mib, qemu_mib=3072)
+    assert "init-started" in checks, f"/init never reported ({b.log_path})"
+    assert b.rc == EXIT_SUCCESS, b.log_path
+    b.must_find(r"^d0: shut down: poweroff \(0\)$")
+    memtotal = int(checks["memtotal-kib"][0])
+    assert 0.9 * mem_mib * 1024 < memtotal <= mem_mib * 1024, memtotal
+    assert checks["dmesg-bad"][0] == "0", [v for k, (v, _) in checks.items() if k == "dmesg-line"]
+    assert not b.findall(r"^\(d0\) .*(WARNING:|BUG:|Oops|Call Trace)"), b.log_path
 
 
 def test_cloud_kernel_with_2_vcpus_forks_and_faults(boot, cloud_kernel):
