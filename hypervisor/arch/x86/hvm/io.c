@@ -3,10 +3,13 @@
  * table below says which ports have an emulated device. Reads of other ports return all ones and
  * writes are dropped, as on a bus with nothing behind the port; nothing ever reaches a real port.
  */
+#include <argon/console.h>
+#include <argon/domain.h>
 #include <argon/errno.h>
 #include <argon/lib.h>
 #include <asm/cpu.h>
 #include <asm/hvm/hvm.h>
+#include <public/sched.h>
 
 struct io_handler {
 	uint16_t base, count;
@@ -29,6 +32,26 @@ static void post_io(struct vcpu *v, uint16_t port, unsigned int size, bool in, u
 	}
 }
 
+/*
+ * Port 0x64, the 8042's status/command port, kept only for its reset line. The FADT says there
+ * is no 8042, so no driver probes further, but every OS's last-resort reboot (Linux's
+ * BOOT_KBD, which its crash path ends in as well) waits for an empty input buffer here and then
+ * pulses the reset line with command 0xfe: the status reads "both buffers empty" so the wait
+ * ends at once, and 0xfe reboots the domain rather than the wait spinning on all ones and the
+ * guest falling through to a triple fault.
+ */
+static void kbc_io(struct vcpu *v, uint16_t port, unsigned int size, bool in, uint32_t *val)
+{
+	if (in) {
+		*val = 0;
+		return;
+	}
+	if ((*val & 0xff) == 0xfe) {
+		log_info("d%u: reset through the keyboard controller: rebooting\n", v->domain->domain_id);
+		domain_shutdown(v->domain, SHUTDOWN_reboot);
+	}
+}
+
 /* PIC, PIT, RTC and PCI configuration ports (hvm/platform.c). */
 static void platform_io(struct vcpu *v, uint16_t port, unsigned int size, bool in, uint32_t *val)
 {
@@ -40,6 +63,7 @@ static void platform_io(struct vcpu *v, uint16_t port, unsigned int size, bool i
 static const struct io_handler io_handlers[] = {
 	{ VUART_BASE, VUART_PORTS, uart_io, "COM1", false },
 	{ 0x80, 1, post_io, "POST", false },
+	{ 0x64, 1, kbc_io, "8042 reset", false },
 	{ 0x20, 2, platform_io, "PIC master", false },
 	{ 0xa0, 2, platform_io, "PIC slave", false },
 	{ 0x4d0, 2, platform_io, "ELCR", false },
