@@ -50,6 +50,7 @@ bench: deps
 	bench/pv_pair.py
 	bench/hvm_sched.py
 	bench/linux.py
+	bench/hvm_linux.py
 	$(MAKE) -C dom0-tools bench
 
 clean:
