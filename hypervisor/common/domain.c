@@ -103,42 +103,6 @@ int domain_alloc_page(struct domain *d, mfn_t *out)
 	return 0;
 }
 
-int domain_free_page(struct domain *d, mfn_t m)
-{
-	struct page_info *pg;
-	unsigned long flags;
-
-	if (mfn_x(m) >= sys_heap.nr_frames) {
-		return -EINVAL;
-	}
-	pg = &sys_heap.frames[mfn_x(m)];
-	flags = spin_lock_irqsave(&d->page_lock);
-	if (page_state(pg) != PGC_STATE_INUSE || pg->owner != d->domain_id) {
-		spin_unlock_irqrestore(&d->page_lock, flags);
-		return -EINVAL;
-	}
-	/* Anything still referencing the frame (a mapping, a type, a pin) keeps it. */
-	if ((pg->count_info & PGC_COUNT_MASK) || (pg->type_info & PGT_COUNT_MASK) ||
-	    (pg->type_info & ~PGT_TYPE_MASK & ~PGT_COUNT_MASK)) {
-		spin_unlock_irqrestore(&d->page_lock, flags);
-		return -EBUSY;
-	}
-	if (pg->prev != PAGE_LIST_NULL) {
-		sys_heap.frames[pg->prev].next = pg->next;
-	} else {
-		d->page_list_head = pg->next;
-	}
-	if (pg->next != PAGE_LIST_NULL) {
-		sys_heap.frames[pg->next].prev = pg->prev;
-	}
-	pg->next = pg->prev = PAGE_LIST_NULL;
-	d->tot_pages--;
-	spin_unlock_irqrestore(&d->page_lock, flags);
-	clear_page(arch_mfn_to_virt(m));
-	heap_free(&sys_heap, m, 0);
-	return 0;
-}
-
 /* Whether frame @m may leave @d now: its own, in use, referenced by nothing. Page lock held. */
 static int frame_releasable(const struct domain *d, mfn_t m)
 {
@@ -173,6 +137,25 @@ static void unassign_page(struct domain *d, mfn_t m)
 	}
 	pg->next = pg->prev = PAGE_LIST_NULL;
 	d->tot_pages--;
+}
+
+int domain_free_page(struct domain *d, mfn_t m)
+{
+	unsigned long flags;
+	int rc;
+
+	flags = spin_lock_irqsave(&d->page_lock);
+	rc = frame_releasable(d, m);
+	if (!rc) {
+		unassign_page(d, m);
+	}
+	spin_unlock_irqrestore(&d->page_lock, flags);
+	if (rc) {
+		return rc;
+	}
+	clear_page(arch_mfn_to_virt(m));
+	heap_free(&sys_heap, m, 0);
+	return 0;
 }
 
 int domain_exchange_frames(struct domain *d, const mfn_t *in, unsigned int order,
