@@ -1,10 +1,13 @@
 /*
  * What the HVM kernel loaders share (asm/hvm/load.h): ELF segments into guest RAM, the initrd at
- * the top of RAM, the RSDP read back, and the flat 32-bit entry state every loader starts from.
+ * the top of RAM with the start-of-day block that describes it, and the flat 32-bit entry state
+ * every loader starts from.
  */
 #include <argon/console.h>
 #include <argon/errno.h>
 #include <argon/lib.h>
+#include <argon/mm.h>
+#include <asm/hvm/boot_info.h>
 #include <asm/cpu.h>
 #include <asm/hvm/load.h>
 #include <asm/page.h>
@@ -31,7 +34,11 @@ int hvm_load_elf_segments(const struct hvm_load_ctx *c, const struct elf_image *
 	return 0;
 }
 
-int hvm_load_initrd(const struct hvm_load_ctx *c, uint64_t kernel_end, uint64_t *gpa)
+/*
+ * Copy the initrd (if any) page-aligned to the top of RAM, above @kernel_end; *@gpa is where
+ * (0 when there is none). -ENOMEM if it does not fit.
+ */
+static int load_initrd(const struct hvm_load_ctx *c, uint64_t kernel_end, uint64_t *gpa)
 {
 	uint64_t at;
 
@@ -54,9 +61,41 @@ int hvm_load_initrd(const struct hvm_load_ctx *c, uint64_t kernel_end, uint64_t 
 	return 0;
 }
 
-int hvm_read_rsdp(const struct hvm_load_ctx *c, uint8_t rsdp[36])
+int hvm_write_boot_info(const struct hvm_load_ctx *c, uint64_t kernel_end, hvm_info_builder build,
+			const char *what, uint64_t *initrd)
 {
-	return hvm_copy_from_gpa(c->d, rsdp, HVM_ACPI_GPA, 36);
+	uint8_t rsdp[36];
+	struct hvm_boot_info b = {
+		.mem = c->mem, .e820 = c->e820, .nr_e820 = c->nr_e820, .cmdline = c->k->cmdline,
+		.rsdp = rsdp, .rsdp_gpa = HVM_ACPI_GPA,
+	};
+	uint8_t *buf;
+	int rc;
+
+	rc = load_initrd(c, ALIGN_UP(kernel_end, PAGE_SIZE), initrd);
+	if (!rc) {
+		/* The RSDP the firmware builder wrote, read back for the blocks that carry a copy. */
+		rc = hvm_copy_from_gpa(c->d, rsdp, HVM_ACPI_GPA, sizeof(rsdp));
+	}
+	if (rc) {
+		return rc;
+	}
+	b.has_module = c->k->initrd_len != 0;
+	b.module_gpa = *initrd;
+	b.module_len = c->k->initrd_len;
+	buf = alloc_xenheap(HVM_BOOT_INFO_SIZE);
+	if (!buf) {
+		return -ENOMEM;
+	}
+	rc = build(&b, HVM_BOOT_INFO_GPA, buf, HVM_BOOT_INFO_SIZE);
+	if (rc >= 0) {
+		rc = hvm_copy_to_gpa(c->d, HVM_BOOT_INFO_GPA, buf, (size_t)rc);
+	}
+	free_xenheap(buf, HVM_BOOT_INFO_SIZE);
+	if (rc) {
+		log_err("HVM: %s does not fit (command line too long?)\n", what);
+	}
+	return rc;
 }
 
 static struct hvm_segment flat(uint16_t sel, uint16_t type)

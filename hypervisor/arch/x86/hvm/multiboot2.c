@@ -59,17 +59,17 @@ static int load_by_elf(const struct hvm_load_ctx *c, const struct mb2_header *h,
 	return 0;
 }
 
+/* The MBI holds no address of its own, so the builder ignores where it goes. */
+static int mb2_info_build(const struct hvm_boot_info *b, uint64_t gpa, uint8_t *buf, size_t size)
+{
+	return hvm_mb2_info_build(b, buf, size);
+}
+
 int hvm_load_multiboot2(const struct hvm_load_ctx *c, struct hvm_boot_state *s)
 {
 	struct mb2_header h;
 	const char *why = NULL;
 	uint64_t entry = 0, end = 0, initrd = 0;
-	uint8_t rsdp[36];
-	struct hvm_boot_info b = {
-		.mem = c->mem, .e820 = c->e820, .nr_e820 = c->nr_e820, .cmdline = c->k->cmdline,
-		.rsdp = rsdp, .rsdp_gpa = HVM_ACPI_GPA,
-	};
-	uint8_t *buf;
 	int rc;
 
 	rc = mb2_header_parse(c->k->image, c->k->len, HVM_MB2_PROVIDED, &h, &why);
@@ -94,27 +94,8 @@ int hvm_load_multiboot2(const struct hvm_load_ctx *c, struct hvm_boot_state *s)
 			(unsigned long long)entry);
 		return -ENOEXEC;
 	}
-	rc = hvm_load_initrd(c, ALIGN_UP(end, PAGE_SIZE), &initrd);
-	if (!rc) {
-		rc = hvm_read_rsdp(c, rsdp);
-	}
+	rc = hvm_write_boot_info(c, end, mb2_info_build, "the Multiboot2 information", &initrd);
 	if (rc) {
-		return rc;
-	}
-	b.has_module = c->k->initrd_len != 0;
-	b.module_gpa = initrd;
-	b.module_len = c->k->initrd_len;
-	buf = alloc_xenheap(HVM_BOOT_INFO_SIZE);
-	if (!buf) {
-		return -ENOMEM;
-	}
-	rc = hvm_mb2_info_build(&b, buf, HVM_BOOT_INFO_SIZE);
-	if (rc >= 0) {
-		rc = hvm_copy_to_gpa(c->d, HVM_BOOT_INFO_GPA, buf, (size_t)rc);
-	}
-	free_xenheap(buf, HVM_BOOT_INFO_SIZE);
-	if (rc) {
-		log_err("HVM: the Multiboot2 information does not fit (command line too long?)\n");
 		return rc;
 	}
 	hvm_flat32_state(s, entry, MB2_CS, MB2_DS, 0, 0xffff);

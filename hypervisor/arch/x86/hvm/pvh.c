@@ -43,12 +43,6 @@ int hvm_load_pvh(const struct hvm_load_ctx *c, const struct elf_image *img,
 		 struct hvm_boot_state *s)
 {
 	uint64_t entry = img->notes.phys32_entry, initrd = 0;
-	uint8_t rsdp[36];
-	struct hvm_boot_info b = {
-		.mem = c->mem, .e820 = c->e820, .nr_e820 = c->nr_e820, .cmdline = c->k->cmdline,
-		.rsdp = rsdp, .rsdp_gpa = HVM_ACPI_GPA,
-	};
-	uint8_t *buf;
 	int rc;
 
 	if (!entry_loaded(img, entry)) {
@@ -58,28 +52,10 @@ int hvm_load_pvh(const struct hvm_load_ctx *c, const struct elf_image *img,
 	}
 	rc = hvm_load_elf_segments(c, img);
 	if (!rc) {
-		rc = hvm_load_initrd(c, ALIGN_UP(img->pend, PAGE_SIZE), &initrd);
-	}
-	if (!rc) {
-		rc = hvm_read_rsdp(c, rsdp);
+		rc = hvm_write_boot_info(c, img->pend, hvm_pvh_info_build, "the PVH start info",
+					 &initrd);
 	}
 	if (rc) {
-		return rc;
-	}
-	b.has_module = c->k->initrd_len != 0;
-	b.module_gpa = initrd;
-	b.module_len = c->k->initrd_len;
-	buf = alloc_xenheap(HVM_BOOT_INFO_SIZE);
-	if (!buf) {
-		return -ENOMEM;
-	}
-	rc = hvm_pvh_info_build(&b, HVM_BOOT_INFO_GPA, buf, HVM_BOOT_INFO_SIZE);
-	if (rc >= 0) {
-		rc = hvm_copy_to_gpa(c->d, HVM_BOOT_INFO_GPA, buf, (size_t)rc);
-	}
-	free_xenheap(buf, HVM_BOOT_INFO_SIZE);
-	if (rc) {
-		log_err("HVM: the PVH start info does not fit (command line too long?)\n");
 		return rc;
 	}
 	hvm_flat32_state(s, entry, PVH_CS, PVH_DS, PVH_TR, PVH_TSS_LIMIT);

@@ -31,14 +31,20 @@ struct hvm_load_ctx {
 /** Load @img's PT_LOAD segments at their physical addresses, all inside [1 MiB, mem). */
 int hvm_load_elf_segments(const struct hvm_load_ctx *c, const struct elf_image *img);
 
-/**
- * Copy the initrd (if any) page-aligned to the top of RAM, above @kernel_end; *@gpa is where
- * (0 when there is none). -ENOMEM if it does not fit.
- */
-int hvm_load_initrd(const struct hvm_load_ctx *c, uint64_t kernel_end, uint64_t *gpa);
+struct hvm_boot_info;
 
-/** Read the RSDP the firmware builder wrote (36 bytes) back from guest RAM. */
-int hvm_read_rsdp(const struct hvm_load_ctx *c, uint8_t rsdp[36]);
+/** Writes a start-of-day block for a kernel loaded at @gpa into @buf; its size or -errno. */
+typedef int (*hvm_info_builder)(const struct hvm_boot_info *b, uint64_t gpa, uint8_t *buf,
+				size_t size);
+
+/**
+ * What the loaders with a start-of-day block share: the initrd (if any) page-aligned at the top
+ * of RAM above @kernel_end (*@initrd = where, 0 for none; -ENOMEM if it does not fit), then
+ * @build's block (@what names it in the error) with the memory map, command line, RSDP and the
+ * initrd as the module, copied to HVM_BOOT_INFO_GPA.
+ */
+int hvm_write_boot_info(const struct hvm_load_ctx *c, uint64_t kernel_end, hvm_info_builder build,
+			const char *what, uint64_t *initrd);
 
 /**
  * The flat 32-bit protected-mode entry state with paging off: CS @cs (execute/read), every data
