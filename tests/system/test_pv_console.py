@@ -41,9 +41,10 @@ def test_ring_console_output_input_and_focus(boot):
     assert b.rc == EXIT_SUCCESS, b.text
     for dom in (0, 2):
         r = results(b, dom)
-        assert set(r) == {"a_start_of_day", "b_bulk_output", "c_input", "d_corrupt_indexes"}, r
+        assert set(r) == {"a_start_of_day", "b_bulk_output", "c_input", "d_corrupt_indexes",
+                          "e_ring_frame_is_held"}, r
         assert all(v[0] == "PASS" for v in r.values()), (dom, r)
-        b.must_find(rf"^\(d{dom}\) SUMMARY: 4/4 passed$")
+        b.must_find(rf"^\(d{dom}\) SUMMARY: 5/5 passed$")
     assert results(b, 0)["a_start_of_day"][1] == "dom0: console_io"
     assert results(b, 2)["a_start_of_day"][1].startswith("ring pfn")
 

@@ -16,10 +16,12 @@
 #include <guest/xencons.h>
 
 #include <public/event_channel.h>
+#include <public/memory.h>
 #include <public/sched.h>
 
 #define EPERM 1
 #define EFAULT 14
+#define EBUSY 16
 
 /* How long to wait for the harness's input. */
 #define INPUT_TIMEOUT_NS 20000000000ull
@@ -238,4 +240,45 @@ GUEST_TEST(d_corrupt_indexes)
 	printk("OUTPUT AFTER CORRUPTION\n");
 	EXPECT_EQ(xencons->out_cons, xencons->out_prod);
 	test_note("resynchronised");
+}
+
+/*
+ * Argon keeps writing the ring page while it serves it: the guest may not take the frame away,
+ * even unmapped. Given back (balloon, exchange) it would be another domain's frame that Argon
+ * writes; pinned as a page table, Argon would write its entries.
+ */
+GUEST_TEST(e_ring_frame_is_held)
+{
+	uint64_t mfn, frame, out = 0;
+	struct xen_memory_reservation r = { .nr_extents = 1, .domid = DOMID_SELF };
+	struct xen_memory_exchange x = { .in = { .nr_extents = 1, .domid = DOMID_SELF },
+					 .out = { .nr_extents = 1, .domid = DOMID_SELF } };
+	struct mmuext_op pin = { .cmd = MMUEXT_PIN_L1_TABLE };
+	long dec, exch, pinned, back;
+
+	if (!xencons) {
+		test_note("skipped (no ring)");
+		return;
+	}
+	mfn = start_info->console.domU.mfn;
+	/* Nothing prints while the ring is unmapped: output goes through it. */
+	EXPECT_EQ(remap_page(xencons, 0, 0), 0);
+	frame = mfn;
+	set_xen_guest_handle(r.extent_start, &frame);
+	dec = HYPERVISOR_memory_op(XENMEM_decrease_reservation, &r);
+	set_xen_guest_handle(x.in.extent_start, &frame);
+	set_xen_guest_handle(x.out.extent_start, &out);
+	exch = HYPERVISOR_memory_op(XENMEM_exchange, &x);
+	pin.arg1.mfn = mfn;
+	pinned = HYPERVISOR_mmuext_op(&pin, 1, NULL, DOMID_SELF);
+	if (!pinned) {
+		pin.cmd = MMUEXT_UNPIN_TABLE;
+		HYPERVISOR_mmuext_op(&pin, 1, NULL, DOMID_SELF);
+	}
+	back = remap_page(xencons, mfn, PTE_DATA);
+	EXPECT_EQ(back, 0);
+	EXPECT_EQ(dec, 0);
+	EXPECT_EQ(exch, -EBUSY);
+	EXPECT(pinned < 0);
+	test_note("decrease %ld, exchange %ld, pin %ld", dec, exch, pinned);
 }

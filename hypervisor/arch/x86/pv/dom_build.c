@@ -18,6 +18,7 @@
 #include <argon/schedule.h>
 #include <asm/page.h>
 #include <asm/pv.h>
+#include <asm/pv/mm.h>
 #include <public/features.h>
 #include <public/xen.h>
 
@@ -250,6 +251,32 @@ static int load_kernel(const struct elf_image *img, const uint64_t *p2m)
 	return 0;
 }
 
+/*
+ * Hold the console ring frame for as long as Argon serves it: without the references the guest
+ * could unmap it and give it back (decrease_reservation, exchange), and Argon would go on writing
+ * the ring into a frame that is now another domain's, or pin it as a page table and have Argon
+ * write its entries. Released in arch_domain_destroy(), after the console stops serving it.
+ */
+static int hold_console_ring(struct domain *d, mfn_t m)
+{
+	struct page_info *pg = pv_mfn_to_page(m);
+	int rc;
+
+	spin_lock(&d->arch.mm_lock);
+	rc = pg ? get_page(pg, d) : -EINVAL;
+	if (!rc) {
+		rc = get_page_type(d, pg, PGT_WRITABLE, false);
+		if (rc) {
+			put_page(pg);
+		}
+	}
+	spin_unlock(&d->arch.mm_lock);
+	if (!rc) {
+		d->arch.console_ring = m;
+	}
+	return rc;
+}
+
 int pv_build_domain(const struct boot_domain_spec *spec, const void *kernel, uint64_t kernel_len,
 		    const void *initrd, uint64_t initrd_len, uint64_t mem_bytes, struct domain **out)
 {
@@ -316,7 +343,10 @@ int pv_build_domain(const struct boot_domain_spec *spec, const void *kernel, uin
 	build_page_tables(&l, p2m);
 	if (l.domu) {
 		/* The ring page is zeroed like every new frame; Argon is the other end of its port. */
-		rc = console_ring_attach(d, _mfn(p2m[l.console_pfn]), &console_port);
+		rc = hold_console_ring(d, _mfn(p2m[l.console_pfn]));
+		if (!rc) {
+			rc = console_ring_attach(d, _mfn(p2m[l.console_pfn]), &console_port);
+		}
 		if (rc) {
 			log_err("d%u: cannot set up the console ring (error %d)\n", id, rc);
 			heap_free(&sys_heap, paddr_to_mfn(virt_to_phys(p2m)), (unsigned int)order);

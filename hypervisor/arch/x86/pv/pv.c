@@ -88,6 +88,16 @@ void arch_domain_destroy(struct domain *d)
 	for (i = 0; i < d->max_vcpus; i++) {
 		pv_release_descriptor_tables(d->vcpus[i]);
 	}
+	/* The console stopped serving the ring in domain_destroy(): its frame may go now. */
+	if (mfn_x(d->arch.console_ring)) {
+		struct page_info *pg = pv_mfn_to_page(d->arch.console_ring);
+
+		spin_lock(&d->arch.mm_lock);
+		put_page_type(d, pg, false);
+		put_page(pg);
+		spin_unlock(&d->arch.mm_lock);
+		d->arch.console_ring = _mfn(0);
+	}
 	/*
 	 * This CPU's GDT window must not keep mapping frames that are about to be freed. It must
 	 * map the GDT of the vCPU this CPU is about to enter, though: domains are reaped after the

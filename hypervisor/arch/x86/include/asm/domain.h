@@ -87,6 +87,11 @@ struct arch_domain {
 	uint64_t vm_assist;		/* VMASST_TYPE_* bits enabled */
 	uint64_t p2m_pages;		/* size of the initial P2M list the builder made */
 	spinlock_t mm_lock;		/* PV MMU: guards the type_info of the domain's frames */
+	/*
+	 * PV: the console ring frame Argon serves, held (a general and a writable type reference)
+	 * so the guest can neither give it back nor make it a page table while Argon writes it.
+	 */
+	mfn_t console_ring;
 	struct pv_stats stats;
 	/* HVM domains only (asm/hvm/hvm.h): NULL for PV. */
 	struct hvm_domain *hvm;
