@@ -475,8 +475,8 @@ void hvm_vcpu_sipi(struct vcpu *v, unsigned int vector)
 	h->wait_sipi = false;
 	h->down = false;
 	h->halted = false;
-	log_info("d%uv%u: started by SIPI at %#x\n", v->domain->domain_id, v->vcpu_id,
-		 (vector & 0xff) << 12);
+	/* Rate-limited: a guest can send INIT and SIPI in a loop. */
+	hvm_log(v, "started by SIPI at %#x\n", (vector & 0xff) << 12);
 	vcpu_online(v);
 }
 

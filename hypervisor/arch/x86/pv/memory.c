@@ -71,6 +71,10 @@ static long reservation_op(uint64_t cmd, uint64_t arg)
 		uint64_t slot = r.extent_start.addr + i * sizeof(uint64_t), frame;
 
 		if (i > start && hypercall_preempt_check()) {
+			/* The frames freed so far may be handed out before the continuation runs. */
+			if (freed) {
+				pv_flush_tlb_domain(d);
+			}
 			return hypercall_create_continuation(__HYPERVISOR_memory_op,
 							     op | (i << MEMOP_EXTENT_SHIFT), arg, 0, 0, 0);
 		}
@@ -121,9 +125,11 @@ static long memory_exchange(uint64_t arg)
 	    (x.out.domid != DOMID_SELF && x.out.domid != d->domain_id)) {
 		return -EPERM;
 	}
+	if (x.in.extent_order != 0 || x.out.extent_order > EXCHANGE_MAX_ORDER) {
+		return -EINVAL;
+	}
 	per = 1ULL << x.out.extent_order;
-	if (x.in.extent_order != 0 || x.out.extent_order > EXCHANGE_MAX_ORDER ||
-	    x.out.nr_extents > (UINT64_MAX >> EXCHANGE_MAX_ORDER) ||
+	if (x.out.nr_extents > (UINT64_MAX >> EXCHANGE_MAX_ORDER) ||
 	    x.in.nr_extents != x.out.nr_extents * per || x.nr_exchanged > x.in.nr_extents ||
 	    x.nr_exchanged % per) {
 		return -EINVAL;
