@@ -12,6 +12,7 @@
 #include <guest/guest.h>
 #include <guest/hypercall.h>
 #include <guest/mm.h>
+#include <guest/pvclock.h>
 #include <guest/test.h>
 #include <guest/xencons.h>
 
@@ -31,36 +32,6 @@ static bool is_dom0(void)
 	return start_info->flags & SIF_INITDOMAIN;
 }
 
-static uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
-}
-
-/* System time from vCPU 0's pvclock (version protocol). */
-static uint64_t now_ns(void)
-{
-	const struct vcpu_time_info *t = &shared_info->vcpu_info[0].time;
-	uint32_t ver;
-	uint64_t ns, delta;
-
-	do {
-		ver = READ_ONCE(t->version);
-		__asm__ __volatile__("" ::: "memory");
-		delta = rdtsc() - t->tsc_timestamp;
-		if (t->tsc_shift < 0) {
-			delta >>= -t->tsc_shift;
-		} else {
-			delta <<= t->tsc_shift;
-		}
-		ns = t->system_time + (uint64_t)(((unsigned __int128)delta * t->tsc_to_system_mul) >> 32);
-		__asm__ __volatile__("" ::: "memory");
-	} while ((ver & 1) || ver != READ_ONCE(t->version));
-	return ns;
-}
-
 static bool test_and_clear_pending(evtchn_port_t port)
 {
 	uint64_t m = 1UL << (port % 64);
@@ -75,7 +46,7 @@ static bool wait_port(evtchn_port_t port, uint64_t deadline)
 
 	set_xen_guest_handle(p.ports, &port);
 	while (!test_and_clear_pending(port)) {
-		if (now_ns() >= deadline) {
+		if (pvclock_now_ns() >= deadline) {
 			return false;
 		}
 		HYPERVISOR_sched_op(SCHEDOP_poll, &p);
@@ -157,7 +128,7 @@ GUEST_TEST(b_bulk_output)
 /* Read one line of input (up to '\n' or '\r') into @buf; returns its length or -1 on timeout. */
 static int read_line(char *buf, size_t size, evtchn_port_t port)
 {
-	uint64_t deadline = now_ns() + INPUT_TIMEOUT_NS;
+	uint64_t deadline = pvclock_now_ns() + INPUT_TIMEOUT_NS;
 	size_t len = 0;
 
 	for (;;) {
@@ -202,7 +173,7 @@ GUEST_TEST(c_input)
 	printk("WAITING FOR INPUT\n");
 	if (is_dom0()) {
 		/* Wait for the first byte, then check a bad buffer loses nothing. */
-		EXPECT(wait_port(port, now_ns() + INPUT_TIMEOUT_NS));
+		EXPECT(wait_port(port, pvclock_now_ns() + INPUT_TIMEOUT_NS));
 		EXPECT_EQ(HYPERVISOR_console_io(CONSOLEIO_read, 8, (char *)0x1000), -EFAULT);
 	}
 	n = read_line(buf, sizeof(buf), port);

@@ -12,6 +12,7 @@
 #include <guest/guest.h>
 #include <guest/hypercall.h>
 #include <guest/mm.h>
+#include <guest/pvclock.h>
 #include <guest/test.h>
 #include <guest/traps.h>
 
@@ -608,30 +609,6 @@ GUEST_TEST(reset_closes_every_port)
 	EXPECT_EQ(evtchn_close(v), 0);
 }
 
-static uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
-}
-
-/* System time from vCPU 0's pvclock (version protocol). */
-static uint64_t now_ns(void)
-{
-	const struct vcpu_time_info *t = &vi()->time;
-	uint32_t ver;
-	uint64_t d, ns;
-
-	do {
-		ver = __atomic_load_n(&t->version, __ATOMIC_ACQUIRE);
-		d = rdtsc() - t->tsc_timestamp;
-		d = t->tsc_shift < 0 ? d >> -t->tsc_shift : d << t->tsc_shift;
-		ns = t->system_time + (uint64_t)(((unsigned __int128)d * t->tsc_to_system_mul) >> 32);
-	} while ((ver & 1) || ver != __atomic_load_n(&t->version, __ATOMIC_ACQUIRE));
-	return ns;
-}
-
 /* SCHEDOP_poll blocks: until its timeout, or until a polled port (here VIRQ_TIMER) is raised. */
 GUEST_TEST(sched_poll_blocks)
 {
@@ -643,18 +620,18 @@ GUEST_TEST(sched_poll_blocks)
 	events_disable();
 	ports[0] = a;
 	ports[1] = b;
-	t0 = now_ns();
+	t0 = pvclock_now_ns();
 	EXPECT_EQ(poll(ports, 2, t0 + 20000000ULL), 0);
-	t1 = now_ns();
+	t1 = pvclock_now_ns();
 	EXPECT(t1 - t0 >= 20000000ULL);
 	EXPECT(!port_pending(a) && !port_pending(b));
 	/* No timeout: the timer's VIRQ, raised 10 ms later, ends the poll. */
 	EXPECT_EQ(bind_virq(VIRQ_TIMER, 0, &v), 0);
 	ports[0] = v;
-	t0 = now_ns();
+	t0 = pvclock_now_ns();
 	EXPECT_EQ(hypercall1(__HYPERVISOR_set_timer_op, t0 + 10000000ULL), 0);
 	EXPECT_EQ(poll(ports, 1, 0), 0);
-	t1 = now_ns();
+	t1 = pvclock_now_ns();
 	EXPECT(port_pending(v));
 	EXPECT(t1 - t0 >= 10000000ULL);
 	test_note("VIRQ ended the poll after %llu us", (unsigned long long)((t1 - t0) / 1000));

@@ -13,6 +13,7 @@
 #include <guest/guest.h>
 #include <guest/hypercall.h>
 #include <guest/mm.h>
+#include <guest/pvclock.h>
 #include <guest/test.h>
 #include <guest/traps.h>
 
@@ -485,31 +486,6 @@ static volatile uint32_t batch_len;	/* entries of the batch running (0: none) */
 static volatile uint32_t ticks, ticks_mid_batch, first_mid_progress;
 static uint32_t timer_port;
 
-static uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
-}
-
-static uint64_t now_ns(void)
-{
-	const struct vcpu_time_info *t = &shared_info->vcpu_info[0].time;
-	uint64_t ns, delta;
-	uint32_t ver;
-
-	do {
-		ver = READ_ONCE(t->version);
-		__asm__ __volatile__("" ::: "memory");
-		delta = rdtsc() - t->tsc_timestamp;
-		delta = t->tsc_shift < 0 ? delta >> -t->tsc_shift : delta << t->tsc_shift;
-		ns = t->system_time + (uint64_t)(((unsigned __int128)delta * t->tsc_to_system_mul) >> 32);
-		__asm__ __volatile__("" ::: "memory");
-	} while ((ver & 1) || ver != READ_ONCE(t->version));
-	return ns;
-}
-
 /* Entries of the running batch whose status is written (they are written in order). */
 static uint32_t batch_progress(void)
 {
@@ -549,7 +525,7 @@ static bool on_tick(struct trap_frame *f)
 				first_mid_progress = p;
 			}
 		}
-		HYPERVISOR_set_timer_op(now_ns() + TICK_NS);
+		HYPERVISOR_set_timer_op(pvclock_now_ns() + TICK_NS);
 	}
 	return true;
 }
@@ -649,7 +625,7 @@ static void timed_batch(uint32_t n, uint8_t *a, uint8_t *b, long (*run)(uint32_t
 	memset(b, 0, 4096);
 	ticks = ticks_mid_batch = first_mid_progress = 0;
 	batch_len = n;
-	HYPERVISOR_set_timer_op(now_ns() + TICK_NS);
+	HYPERVISOR_set_timer_op(pvclock_now_ns() + TICK_NS);
 	__atomic_store_n(&vi->evtchn_upcall_mask, 0, __ATOMIC_SEQ_CST);
 	*rc = run(n);
 	__atomic_store_n(&vi->evtchn_upcall_mask, 1, __ATOMIC_SEQ_CST);

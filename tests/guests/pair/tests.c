@@ -25,6 +25,7 @@
 #include <guest/guest.h>
 #include <guest/hypercall.h>
 #include <guest/mm.h>
+#include <guest/pvclock.h>
 #include <guest/test.h>
 #include <guest/traps.h>
 
@@ -130,23 +131,6 @@ static inline uint64_t rdtsc_ordered(void)
 static struct vcpu_info *vi(void)
 {
 	return &shared_info->vcpu_info[0];
-}
-
-/* System time from vCPU 0's pvclock (version protocol). */
-static uint64_t now_ns(void)
-{
-	const struct vcpu_time_info *t = &vi()->time;
-	uint32_t ver;
-	uint64_t d, ns;
-
-	do {
-		ver = __atomic_load_n(&t->version, __ATOMIC_ACQUIRE);
-		d = rdtsc_ordered() - t->tsc_timestamp;
-		d = t->tsc_shift < 0 ? d >> -t->tsc_shift : d << t->tsc_shift;
-		ns = t->system_time +
-		     (uint64_t)(((unsigned __int128)d * t->tsc_to_system_mul) >> 32);
-	} while ((ver & 1) || ver != __atomic_load_n(&t->version, __ATOMIC_ACQUIRE));
-	return ns;
 }
 
 static uint64_t median(uint64_t *s, unsigned int n)
@@ -302,17 +286,17 @@ static bool wait_for(const volatile uint64_t *word, uint64_t want)
 	if (broken) {
 		return false;
 	}
-	end = now_ns() + WAIT_NS;
+	end = pvclock_now_ns() + WAIT_NS;
 	for (;;) {
 		take_pending();
 		if (__atomic_load_n(word, __ATOMIC_SEQ_CST) >= want) {
 			return true;
 		}
-		if (now_ns() > end) {
+		if (pvclock_now_ns() > end) {
 			broken = true;
 			return false;
 		}
-		poll_until(true, now_ns() + 1000000);
+		poll_until(true, pvclock_now_ns() + 1000000);
 	}
 }
 
@@ -510,7 +494,7 @@ GUEST_TEST(a0_setup)
 GUEST_TEST(a1_bind_interdomain)
 {
 	struct evtchn_status st;
-	uint64_t end = now_ns() + WAIT_NS;
+	uint64_t end = pvclock_now_ns() + WAIT_NS;
 	unsigned int tries = 0;
 
 	EXPECT(peer);
@@ -527,9 +511,9 @@ GUEST_TEST(a1_bind_interdomain)
 			}
 			EXPECT_EQ(st.status, EVTCHNSTAT_unbound);
 			EXPECT_EQ(st.u.unbound.dom, peer);
-			EXPECT(now_ns() < end);
+			EXPECT(pvclock_now_ns() < end);
 			tries++;
-			poll_until(false, now_ns() + 1000000);
+			poll_until(false, pvclock_now_ns() + 1000000);
 		}
 		EXPECT_EQ(st.u.interdomain.dom, peer);
 		test_note("port %u bound by d%u port %u after %u sleeps", port, peer,
@@ -544,9 +528,9 @@ GUEST_TEST(a1_bind_interdomain)
 		}
 		/* Not made yet (-EINVAL), or the peer not built yet (-ESRCH). */
 		EXPECT(rc == -EINVAL || rc == -ESRCH);
-		EXPECT(now_ns() < end);
+		EXPECT(pvclock_now_ns() < end);
 		tries++;
-		poll_until(false, now_ns() + 1000000);
+		poll_until(false, pvclock_now_ns() + 1000000);
 	}
 	/* Binding leaves the new local port pending (as Xen). */
 	EXPECT(take_pending());
@@ -591,7 +575,7 @@ GUEST_TEST(b0_pingpong_poll)
 	EXPECT(meet());
 	for (unsigned int i = 1; i <= rounds; i++) {
 		volatile uint64_t *want = is_a ? &ctl->pong : &ctl->ping;
-		uint64_t t0 = rdtsc_ordered(), end = now_ns() + WAIT_NS;
+		uint64_t t0 = rdtsc_ordered(), end = pvclock_now_ns() + WAIT_NS;
 
 		if (is_a) {
 			__atomic_store_n(&ctl->ping, i, __ATOMIC_SEQ_CST);
@@ -613,8 +597,8 @@ GUEST_TEST(b0_pingpong_poll)
 				break;
 			}
 			EXPECT_EQ(v, i - 1);
-			EXPECT(now_ns() < end);
-			poll_until(true, now_ns() + 1000000000ULL);
+			EXPECT(pvclock_now_ns() < end);
+			poll_until(true, pvclock_now_ns() + 1000000000ULL);
 		}
 		if (!is_a) {
 			__atomic_store_n(&ctl->pong, i, __ATOMIC_SEQ_CST);
@@ -669,14 +653,14 @@ GUEST_TEST(b1_pingpong_upcall)
 	__atomic_store_n(&vi()->evtchn_upcall_mask, 0, __ATOMIC_SEQ_CST);
 	for (unsigned int i = 1; i <= rounds; i++) {
 		volatile uint64_t *want = is_a ? &ctl->pong : &ctl->ping;
-		uint64_t t0 = rdtsc_ordered(), end = now_ns() + WAIT_NS;
+		uint64_t t0 = rdtsc_ordered(), end = pvclock_now_ns() + WAIT_NS;
 
 		if (is_a) {
 			__atomic_store_n(&ctl->ping, base + i, __ATOMIC_SEQ_CST);
 			evtchn_send(port);
 		}
 		while (__atomic_load_n(want, __ATOMIC_SEQ_CST) != base + i) {
-			if (now_ns() > end) {
+			if (pvclock_now_ns() > end) {
 				break;
 			}
 			HYPERVISOR_sched_op(SCHEDOP_block, NULL);
@@ -721,10 +705,10 @@ GUEST_TEST(b2_yield_pingpong)
 	EXPECT(meet());
 	for (unsigned int i = 0; i < rounds; i++) {
 		uint64_t mine = 2 * (uint64_t)i + me, t0 = rdtsc_ordered(),
-			 end = now_ns() + WAIT_NS;
+			 end = pvclock_now_ns() + WAIT_NS;
 
 		while (__atomic_load_n(&ctl->turn, __ATOMIC_SEQ_CST) != mine) {
-			EXPECT(now_ns() < end);
+			EXPECT(pvclock_now_ns() < end);
 			HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
 			yields++;
 		}
@@ -755,7 +739,7 @@ GUEST_TEST(b2_yield_pingpong)
 GUEST_TEST(c0_ring)
 {
 	unsigned int notifies = 0, waits = 0, mapped = 0, copied = 0;
-	uint64_t end = now_ns() + 4 * WAIT_NS;
+	uint64_t end = pvclock_now_ns() + 4 * WAIT_NS;
 
 	SETUP();
 	if (is_a) {
@@ -809,9 +793,9 @@ GUEST_TEST(c0_ring)
 			}
 			RING_FINAL_CHECK_FOR_RESPONSES(&fr, more);
 			if (!more && (sent == RING_REQS || sent - got >= MAX_INFLIGHT)) {
-				EXPECT(now_ns() < end);
+				EXPECT(pvclock_now_ns() < end);
 				waits++;
-				poll_until(true, now_ns() + 1000000000ULL);
+				poll_until(true, pvclock_now_ns() + 1000000000ULL);
 			}
 		}
 		EXPECT(meet());
@@ -885,9 +869,9 @@ GUEST_TEST(c0_ring)
 		}
 		RING_FINAL_CHECK_FOR_REQUESTS(&br, work);
 		if (!work && done < RING_REQS) {
-			EXPECT(now_ns() < end);
+			EXPECT(pvclock_now_ns() < end);
 			waits++;
-			poll_until(true, now_ns() + 1000000000ULL);
+			poll_until(true, pvclock_now_ns() + 1000000000ULL);
 		}
 	}
 	EXPECT(meet());
@@ -983,7 +967,7 @@ GUEST_TEST(c2_grant_costs)
 	}
 	EXPECT_EQ(bad, 0);
 	bench("grant copy 4 KiB", median(samples, SAMPLES), "cycles", SAMPLES);
-	ns = now_ns();
+	ns = pvclock_now_ns();
 	cycles = rdtsc_ordered();
 	for (unsigned int r = 0; r < reps; r++) {
 		EXPECT_EQ(HYPERVISOR_grant_table_op(GNTTABOP_copy, batch, 16), 0);
@@ -992,7 +976,7 @@ GUEST_TEST(c2_grant_costs)
 		}
 	}
 	cycles = rdtsc_ordered() - cycles;
-	ns = now_ns() - ns;
+	ns = pvclock_now_ns() - ns;
 	EXPECT_EQ(bad, 0);
 	bytes = (uint64_t)reps * 16 * GUEST_PAGE_SIZE;
 	bench("grant copy throughput, batches of 16 pages", bytes * 1000 / (ns ? ns : 1), "MB/s",
@@ -1220,11 +1204,11 @@ GUEST_TEST(e0_peer_goes_away)
 		 * No meeting through the control page now: B would still be reading it when we go.
 		 * B's mapping shows in our own entry; its event wakes us.
 		 */
-		end = now_ns() + WAIT_NS;
+		end = pvclock_now_ns() + WAIT_NS;
 		while (!(flags_of(GREF_KEPT) & GTF_reading)) {
-			EXPECT(now_ns() < end);
+			EXPECT(pvclock_now_ns() < end);
 			take_pending();
-			poll_until(true, now_ns() + 1000000);
+			poll_until(true, pvclock_now_ns() + 1000000);
 		}
 		EXPECT_EQ(flags_of(GREF_KEPT), GTF_permit_access | GTF_readonly | GTF_reading);
 		return;
@@ -1234,14 +1218,14 @@ GUEST_TEST(e0_peer_goes_away)
 	EXPECT_EQ(map_ref(kept_win, GREF_KEPT, true, NULL), GNTST_okay);
 	EXPECT_EQ(kept_win[0], 0x6b);
 	evtchn_send(port);
-	end = now_ns() + WAIT_NS;
+	end = pvclock_now_ns() + WAIT_NS;
 	for (;;) {
 		EXPECT_EQ(evtchn_status(DOMID_SELF, port, &st), 0);
 		if (st.status != EVTCHNSTAT_interdomain) {
 			break;
 		}
-		EXPECT(now_ns() < end);
-		poll_until(true, now_ns() + 1000000);
+		EXPECT(pvclock_now_ns() < end);
+		poll_until(true, pvclock_now_ns() + 1000000);
 	}
 	EXPECT_EQ(st.status, EVTCHNSTAT_unbound);
 	EXPECT_EQ(st.u.unbound.dom, peer);

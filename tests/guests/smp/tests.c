@@ -18,6 +18,7 @@
 #include <guest/guest.h>
 #include <guest/hypercall.h>
 #include <guest/mm.h>
+#include <guest/pvclock.h>
 #include <guest/test.h>
 #include <guest/traps.h>
 
@@ -70,36 +71,6 @@ static uint64_t xmm0_get(void)
 
 	__asm__ __volatile__("movq %%xmm0, %0" : "=r"(v));
 	return v;
-}
-
-static uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
-}
-
-/* System time from a pvclock, with the version protocol. */
-static uint64_t pvclock_ns(const struct vcpu_time_info *t)
-{
-	uint32_t ver;
-	uint64_t ns, delta;
-
-	do {
-		ver = READ_ONCE(t->version);
-		__asm__ __volatile__("" ::: "memory");
-		delta = rdtsc() - t->tsc_timestamp;
-		if (t->tsc_shift < 0) {
-			delta >>= -t->tsc_shift;
-		} else {
-			delta <<= t->tsc_shift;
-		}
-		ns = t->system_time +
-		     (uint64_t)(((unsigned __int128)delta * t->tsc_to_system_mul) >> 32);
-		__asm__ __volatile__("" ::: "memory");
-	} while ((ver & 1) || ver != READ_ONCE(t->version));
-	return ns;
 }
 
 static uint64_t now_ns(void)

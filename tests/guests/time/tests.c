@@ -8,6 +8,7 @@
 #include <guest/guest.h>
 #include <guest/hypercall.h>
 #include <guest/mm.h>
+#include <guest/pvclock.h>
 #include <guest/test.h>
 
 #include <public/event_channel.h>
@@ -26,35 +27,6 @@ static struct vcpu_runstate_info runstate;
 static struct vcpu_info *vi(void)
 {
 	return (struct vcpu_info *)(vcpu_info_page + 64);
-}
-
-static uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
-}
-
-/* System time from the pvclock, with the version protocol (retry while updated). */
-static uint64_t pvclock_ns(const struct vcpu_time_info *t)
-{
-	uint32_t ver;
-	uint64_t ns, delta;
-
-	do {
-		ver = READ_ONCE(t->version);
-		__asm__ __volatile__("" ::: "memory");
-		delta = rdtsc() - t->tsc_timestamp;
-		if (t->tsc_shift < 0) {
-			delta >>= -t->tsc_shift;
-		} else {
-			delta <<= t->tsc_shift;
-		}
-		ns = t->system_time + (uint64_t)(((unsigned __int128)delta * t->tsc_to_system_mul) >> 32);
-		__asm__ __volatile__("" ::: "memory");
-	} while ((ver & 1) || ver != READ_ONCE(t->version));
-	return ns;
 }
 
 static long vcpu_op(unsigned int cmd, unsigned int vcpu, void *arg)
