@@ -3,12 +3,15 @@ scripts/run-qemu under QEMU TCG, and hand the test the serial log with host rece
 import os
 import re
 import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 
 import pytest
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(TOP, "tests", "linux"))
+import linuxkit  # noqa: E402
 BUILD = os.path.join(TOP, "build")
 ELF = os.path.join(BUILD, "hypervisor", "argon.elf")
 LOGDIR = os.path.join(BUILD, "test-logs")
@@ -116,3 +119,22 @@ def boot(hypervisor_elf, tmp_path, request):
         return result
 
     return run
+
+
+def debian_linux(tmp_path_factory, flavour):
+    """Debian's @flavour kernel (tests/linux/linuxkit.py: downloaded once into cache/linux/) with
+    the busybox test initramfs written under pytest's temporary directory: linuxkit's paths plus
+    "initramfs". Skips the test when the packages cannot be had."""
+    try:
+        paths = linuxkit.fetch(flavour)
+    except linuxkit.Unavailable as e:
+        pytest.skip(f"Debian packages cannot be downloaded: {e}")
+    initrd = str(tmp_path_factory.mktemp("linux") / "initramfs.cpio")
+    try:
+        data = linuxkit.test_initramfs(paths["busybox"])
+    except linuxkit.Unavailable as e:
+        pytest.skip(f"the initramfs cannot be built: {e}")
+    with open(initrd, "wb") as f:
+        f.write(data)
+    paths["initramfs"] = initrd
+    return paths

@@ -9,15 +9,12 @@ without apt or network access the tests are skipped. The initramfs's /init repor
 "ARGON-CHECK <name> <value>"."""
 import os
 import re
-import sys
 import time
 
 import pytest
 
-from conftest import EXIT_SUCCESS, TOP
+from conftest import EXIT_SUCCESS, TOP, debian_linux
 
-sys.path.insert(0, os.path.join(TOP, "tests", "linux"))
-import linuxkit  # noqa: E402
 
 HVM_MEM_MIB = 256
 CHECK_RE = r"^\(d1\) \[\s*[\d.]+\] ARGON-CHECK (\S+) ?(.*)$"
@@ -25,19 +22,7 @@ CHECK_RE = r"^\(d1\) \[\s*[\d.]+\] ARGON-CHECK (\S+) ?(.*)$"
 
 @pytest.fixture(scope="module")
 def cloud_bzimage(tmp_path_factory):
-    try:
-        paths = linuxkit.fetch("cloud")
-    except linuxkit.Unavailable as e:
-        pytest.skip(f"Debian packages cannot be downloaded: {e}")
-    initrd = str(tmp_path_factory.mktemp("linux") / "initramfs.cpio")
-    try:
-        data = linuxkit.test_initramfs(paths["busybox"])
-    except linuxkit.Unavailable as e:
-        pytest.skip(f"the initramfs cannot be built: {e}")
-    with open(initrd, "wb") as f:
-        f.write(data)
-    paths["initramfs"] = initrd
-    return paths
+    return debian_linux(tmp_path_factory, "cloud")
 
 
 SPIN = os.path.join(TOP, "build", "guests", "spin.elf")

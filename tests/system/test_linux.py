@@ -6,43 +6,23 @@ reports each check as an "ARGON-CHECK <name> <value>" kernel message (see linuxk
 """
 import os
 import re
-import sys
 
 import pytest
 
-from conftest import EXIT_SUCCESS, TOP
-
-sys.path.insert(0, os.path.join(TOP, "tests", "linux"))
-import linuxkit  # noqa: E402
+from conftest import EXIT_SUCCESS, TOP, debian_linux
 
 CHECK_RE = r"^\(d0\) \[\s*[\d.]+\] ARGON-CHECK (\S+) ?(.*)$"
 DOM_MEM_MIB = 256
 
 
-def _kernel(tmp_path_factory, flavour):
-    try:
-        paths = linuxkit.fetch(flavour)
-    except linuxkit.Unavailable as e:
-        pytest.skip(f"Debian packages cannot be downloaded: {e}")
-    initrd = str(tmp_path_factory.mktemp("linux") / "initramfs.cpio")
-    try:
-        data = linuxkit.test_initramfs(paths["busybox"])
-    except linuxkit.Unavailable as e:
-        pytest.skip(f"the initramfs cannot be built: {e}")
-    with open(initrd, "wb") as f:
-        f.write(data)
-    paths["initramfs"] = initrd
-    return paths
-
-
 @pytest.fixture(scope="module")
 def cloud_kernel(tmp_path_factory):
-    return _kernel(tmp_path_factory, "cloud")
+    return debian_linux(tmp_path_factory, "cloud")
 
 
 @pytest.fixture(scope="module")
 def generic_kernel(tmp_path_factory):
-    return _kernel(tmp_path_factory, "generic")
+    return debian_linux(tmp_path_factory, "generic")
 
 
 def boot_linux(boot, kernel, cmdline="", vcpus=1, mem_mib=DOM_MEM_MIB, timeout=300,
